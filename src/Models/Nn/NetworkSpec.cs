@@ -1,0 +1,20 @@
+namespace EnsembleFarm.Models.Nn;
+
+public enum Activation { Relu, LeakyRelu, Tanh, Sigmoid, Gelu }
+
+/// <summary>
+/// The architecture of a dense network, in the terms a search varies. The input width comes from the
+/// data and the output layer from the task (one logit, K logits, or one unit per regression target).
+/// </summary>
+/// <param name="Hidden">Widths of the hidden layers, input side first.</param>
+/// <param name="Dropout">Drop probability after each hidden activation, 0 for none.</param>
+/// <param name="BatchNorm">Batch normalisation between each hidden linear layer and its activation.</param>
+/// <param name="Residual">Skip connection around each hidden block whose input and output widths are equal.</param>
+/// <param name="LeakyReluSlope">Negative slope of <see cref="Activation.LeakyRelu"/>.</param>
+public sealed record NetworkSpec(
+    IReadOnlyList<int> Hidden,
+    Activation Activation = Activation.Relu,
+    float Dropout = 0f,
+    bool BatchNorm = false,
+    bool Residual = false,
+    float LeakyReluSlope = 0.01f);
