@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Spectre.Console;
+using EnsembleFarm.Client.Output;
+using EnsembleFarm.Grains.Store;
+
+namespace EnsembleFarm.Client.Commands;
+
+/// <summary><c>farm status ID</c>: the campaign's state, counts by trial state, and every trial's line.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(FarmCli cli)
+    {
+        var id = CampaignIdArgument.Create();
+        var command = new Command("status", "Show a campaign's state and its trials") { id };
+        command.SetAction((parse, ct) => cli.RunWithStoreAsync(parse, async (store, token) =>
+        {
+            var campaign = await FarmCli.RequireCampaignAsync(store, parse.GetValue(id), token);
+            var progress = await store.GetProgressAsync(campaign.Id, token);
+            var trials = await store.GetTrialsAsync(campaign.Id, token);
+            var console = cli.Environment.CreateConsole();
+            console.WriteLine($"campaign {campaign.Id} '{campaign.Name}' ({campaign.Kind}): {Formats.State(campaign.State)}");
+            console.WriteLine($"  created {Formats.Time(campaign.CreatedAt)}, started {Formats.Time(campaign.StartedAt)}, finished {Formats.Time(campaign.FinishedAt)}");
+            console.WriteLine($"  dataset {campaign.DatasetPath} (sha256 {campaign.DatasetSha256})");
+            console.WriteLine($"  trials {progress.Total}: {Formats.Counts(progress)}");
+            if (campaign.Error is not null) console.WriteLine($"  error: {campaign.Error}");
+            console.Write(TrialTable(trials));
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Table TrialTable(IReadOnlyList<TrialRecord> trials)
+    {
+        var table = Tables.Create("#", "state", "attempt", "silo", "started", "duration", "error");
+        foreach (var trial in trials.OrderBy(t => t.Index))
+        {
+            var duration = trial.StartedAt is { } started ? (trial.FinishedAt ?? DateTimeOffset.UtcNow) - started : (TimeSpan?)null;
+            table.Row(trial.Index.ToString(), Formats.State(trial.State), trial.Attempt.ToString(), trial.Owner ?? "-",
+                Formats.Time(trial.StartedAt), Formats.Duration(duration), trial.Error ?? "");
+        }
+        return table;
+    }
+}

@@ -1,0 +1,103 @@
+using EnsembleFarm.Client.Output;
+using EnsembleFarm.Grains.Store;
+using Spectre.Console;
+
+namespace EnsembleFarm.Client.Watching;
+
+/// <summary>One look at a campaign's progress.</summary>
+internal sealed record WatchSnapshot(CampaignRecord Campaign, CampaignProgress Progress, TimeSpan Elapsed, TimeSpan? Remaining)
+{
+    public string Summary =>
+        $"{Progress.Finished}/{Progress.Total} done (completed {Progress.Completed}, failed {Progress.Failed}, cancelled {Progress.Cancelled}), " +
+        $"running {Progress.Running}, queued {Progress.Queued}, elapsed {Formats.Duration(Elapsed)}, " +
+        (Formats.HasEnded(Campaign.State) ? "" : $"remaining {(Remaining is { } r ? "~" + Formats.Duration(r) : "unknown")}, ") +
+        Formats.State(Campaign.State);
+}
+
+/// <summary>
+/// Follows a campaign until it ends: a live progress bar on a terminal, a plain line per change otherwise.
+/// Only reads the store, so stopping the watcher (Ctrl+C) leaves the campaign running.
+/// </summary>
+internal sealed class CampaignWatcher(IFarmStore store, CliEnvironment environment, TimeSpan pollInterval)
+{
+    /// <summary>Watches until the campaign has ended and returns its final record.</summary>
+    public async Task<CampaignRecord> WatchAsync(long campaignId, CancellationToken ct)
+    {
+        try
+        {
+            return environment.Interactive ? await WatchLiveAsync(campaignId, ct) : await WatchPlainAsync(campaignId, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new FarmCliException(ExitCodes.Interrupted,
+                $"stopped watching; campaign {campaignId} keeps running ('farm watch {campaignId}' to follow it again)");
+        }
+    }
+
+    public async Task<WatchSnapshot> SnapshotAsync(long campaignId, CancellationToken ct)
+    {
+        var campaign = await FarmCli.RequireCampaignAsync(store, campaignId, ct);
+        var progress = await store.GetProgressAsync(campaignId, ct);
+        var now = DateTimeOffset.UtcNow;
+        var elapsed = (campaign.FinishedAt ?? now) - (campaign.StartedAt ?? campaign.CreatedAt);
+        TimeSpan? remaining = null;
+        if (!Formats.HasEnded(campaign.State))
+            remaining = RemainingTime.Estimate(await store.GetTrialsAsync(campaignId, ct), await store.ListSilosAsync(ct), now);
+        return new WatchSnapshot(campaign, progress, elapsed, remaining);
+    }
+
+    private async Task<CampaignRecord> WatchPlainAsync(long campaignId, CancellationToken ct)
+    {
+        (CampaignState, CampaignProgress)? printed = null;
+        while (true)
+        {
+            var snapshot = await SnapshotAsync(campaignId, ct);
+            if (printed != (snapshot.Campaign.State, snapshot.Progress))
+            {
+                await environment.Out.WriteLineAsync($"campaign {campaignId}: {snapshot.Summary}");
+                await environment.Out.FlushAsync(ct);
+                printed = (snapshot.Campaign.State, snapshot.Progress);
+            }
+            if (Formats.HasEnded(snapshot.Campaign.State)) return snapshot.Campaign;
+            await Task.Delay(pollInterval, ct);
+        }
+    }
+
+    private async Task<CampaignRecord> WatchLiveAsync(long campaignId, CancellationToken ct)
+    {
+        var first = await SnapshotAsync(campaignId, ct);
+        var console = environment.CreateConsole();
+        console.WriteLine($"campaign {campaignId} '{first.Campaign.Name}': {first.Progress.Total} trials");
+        var final = await console.Progress()
+            .AutoClear(false)
+            .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .StartAsync(async context =>
+            {
+                var bar = context.AddTask("", maxValue: Math.Max(1, first.Progress.Total));
+                var snapshot = first;
+                while (true)
+                {
+                    bar.Value = snapshot.Progress.Finished;
+                    bar.Description = Markup.Escape(snapshot.Summary);
+                    context.Refresh();
+                    if (Formats.HasEnded(snapshot.Campaign.State)) return snapshot.Campaign;
+                    await Task.Delay(pollInterval, ct);
+                    snapshot = await SnapshotAsync(campaignId, ct);
+                }
+            });
+        return final;
+    }
+
+    /// <summary>0 when the campaign completed, 1 when it failed or was cancelled; its end is reported on the way.</summary>
+    public async Task<int> ReportEndAsync(CampaignRecord campaign)
+    {
+        if (campaign.State == CampaignState.Completed)
+        {
+            await environment.Out.WriteLineAsync($"campaign {campaign.Id} completed ('farm results {campaign.Id}' for average vs vote)");
+            return ExitCodes.Ok;
+        }
+        var reason = campaign.Error is null ? "" : $": {campaign.Error}";
+        await environment.Error.WriteLineAsync($"campaign {campaign.Id} {Formats.State(campaign.State)}{reason}");
+        return ExitCodes.CampaignNotCompleted;
+    }
+}
