@@ -70,6 +70,10 @@ public interface IFarmStore : IAsyncDisposable
     /// </summary>
     Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>Every attempt of the trial so far, oldest first.</summary>
+    Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default);
+
+    /// <summary>The learning curve of the trial's current attempt (earlier attempts' epochs are kept but not returned), by epoch.</summary>
     Task<IReadOnlyList<EpochMetrics>> GetEpochMetricsAsync(long trialId, CancellationToken ct = default);
 
     Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default);

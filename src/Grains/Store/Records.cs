@@ -76,6 +76,29 @@ public sealed record SiloRecord(
     DateTimeOffset StartedAt,
     DateTimeOffset LastHeartbeat);
 
+/// <summary>How one attempt of a trial ended.</summary>
+public enum AttemptOutcome
+{
+    Completed,
+    Failed,
+    /// <summary>Given back unfinished by a draining silo; does not count against the retry limit.</summary>
+    Released,
+    /// <summary>Its silo stopped renewing the lease (presumed dead); counts against the retry limit.</summary>
+    Expired,
+    /// <summary>Its campaign was cancelled or failed while it ran.</summary>
+    Cancelled,
+}
+
+/// <summary>One attempt of a trial: which silo ran it and how it ended (null while it runs), so a retry's history stays queryable.</summary>
+public sealed record TrialAttemptRecord(
+    long TrialId,
+    int Attempt,
+    string SiloId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    AttemptOutcome? Outcome,
+    string? Error);
+
 public sealed record EpochMetrics(long TrialId, int Attempt, int Epoch, IReadOnlyDictionary<string, double> Metrics, DateTimeOffset RecordedAt);
 
 /// <summary>What a completed trial leaves behind.</summary>
