@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Data.Common;
 using EnsembleFarm.Client.Commands;
 using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Models.Data;
 
 namespace EnsembleFarm.Client;
 
@@ -64,25 +65,31 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
     internal Task<int> RunWithStoreAsync(ParseResult parse, Func<IFarmStore, CancellationToken, Task<int>> body, CancellationToken ct) =>
         RunAsync(async token =>
         {
-            var location = parse.GetValue(StoreOption);
-            IFarmStore store;
-            try
-            {
-                store = await openStore(location, token);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new FarmCliException(ExitCodes.StoreUnavailable,
-                    $"error: cannot open the store {location ?? "(default location)"}: {ex.Message}", ex);
-            }
-            await using (store)
-                return await body(store, token);
+            await using var store = await OpenStoreAsync(parse, token);
+            return await body(store, token);
         }, ct);
+
+    /// <summary>Opens the store named by <c>--store</c>; any failure to do so is exit code 4.</summary>
+    internal async Task<IFarmStore> OpenStoreAsync(ParseResult parse, CancellationToken ct)
+    {
+        var location = parse.GetValue(StoreOption);
+        try
+        {
+            return await openStore(location, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new FarmCliException(ExitCodes.StoreUnavailable,
+                $"error: cannot open the store {location ?? FarmPaths.DefaultStoreLocation}: {ex.Message}", ex);
+        }
+    }
 
     private static (int Code, string Message)? ToExitCode(Exception ex, CancellationToken ct) => ex switch
     {
         FarmCliException cli => (cli.ExitCode, cli.Message),
         OperationCanceledException when ct.IsCancellationRequested => (ExitCodes.Interrupted, "interrupted"),
+        DataFormatException data => (ExitCodes.BadInput, $"error: {data.Message}"),
+        FarmStoreException store => (ExitCodes.StoreUnavailable, $"error: {store.Message}"),
         DbException db => (ExitCodes.StoreUnavailable, $"error: the store failed: {db.Message}"),
         _ => null,
     };

@@ -1,1 +1,4 @@
-Console.Error.WriteLine("not built yet"); return 2;
+using EnsembleFarm.Client;
+using EnsembleFarm.Grains.Store;
+
+return await new FarmCli(CliEnvironment.FromConsole(), (location, ct) => FarmStoreFactory.OpenAsync(location, ct: ct)).InvokeAsync(args);
