@@ -11,6 +11,7 @@ public sealed class Network
 {
     private const ulong InitializationStream = 0;
     private const ulong DropoutStream = 2;
+    private const int DefaultInferenceRows = 256;
 
     private readonly Sequential _body;
     private readonly Parameter[] _parameters;
@@ -104,6 +105,26 @@ public sealed class Network
         var inputGradient = withInputGradient ? _inputGradient.AsSpan(0, rows * InputWidth) : Span<float>.Empty;
         _body.Backward(_input, _output, _outputGradient, inputGradient, rows, pass);
         return inputGradient;
+    }
+
+    /// <summary>
+    /// Inference over any number of rows of (standardised) inputs, in chunks of at most the reserved capacity:
+    /// writes the raw outputs, rows × <see cref="OutputWidth"/>, into <paramref name="outputs"/>.
+    /// </summary>
+    public void Infer(ReadOnlySpan<float> inputs, int rows, Span<float> outputs, int threads = 1)
+    {
+        if (inputs.Length < rows * InputWidth)
+            throw new ArgumentException($"Expected {rows} rows of {InputWidth} inputs ({rows * InputWidth} values), got {inputs.Length}.", nameof(inputs));
+        if (outputs.Length < rows * OutputWidth)
+            throw new ArgumentException($"Room for {rows * OutputWidth} outputs is needed, got {outputs.Length}.", nameof(outputs));
+        if (Capacity == 0) Reserve(Math.Clamp(rows, 1, DefaultInferenceRows));
+        var pass = new PassOptions(Training: false, threads);
+        for (var start = 0; start < rows; start += Capacity)
+        {
+            var n = Math.Min(Capacity, rows - start);
+            inputs.Slice(start * InputWidth, n * InputWidth).CopyTo(Input(n));
+            Forward(n, pass).CopyTo(outputs.Slice(start * OutputWidth, n * OutputWidth));
+        }
     }
 
     public void ZeroGradients()
