@@ -75,14 +75,17 @@ public sealed class BatchNorm : Layer
         for (var c = 0; c < width; c++) _inverseStd[c] = 1f / MathF.Sqrt(RunningVariance.Data[c] + Epsilon);
         for (var r = 0; r < rows; r++)
         {
-            var y = output.Slice(r * width, width);
-            TensorPrimitives.Subtract(input.Slice(r * width, width), RunningMean.Data, y);
-            TensorPrimitives.Multiply(y, _inverseStd, y);
-            TensorPrimitives.FusedMultiplyAdd(y, Scale.Value.Data, Shift.Value.Data, y);
+            var normalized = _normalized.AsSpan(r * width, width);
+            TensorPrimitives.Subtract(input.Slice(r * width, width), RunningMean.Data, normalized);
+            TensorPrimitives.Multiply(normalized, _inverseStd, normalized);
+            TensorPrimitives.FusedMultiplyAdd(normalized, Scale.Value.Data, Shift.Value.Data, output.Slice(r * width, width));
         }
     }
 
-    /// <summary>dx = γ/(σ·N) · (N·dy − Σdy − x̂·Σ(dy·x̂)), the standard batch-norm backward pass.</summary>
+    /// <summary>
+    /// Training: dx = γ/(σ·N) · (N·dy − Σdy − x̂·Σ(dy·x̂)), since the batch statistics depend on every row.
+    /// Inference: dx = γ/σ · dy with the running statistics.
+    /// </summary>
     public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient,
         Span<float> inputGradient, int rows, in PassOptions pass)
     {
@@ -99,9 +102,14 @@ public sealed class BatchNorm : Layer
         TensorPrimitives.Add(Scale.Gradient, _sumGradientTimesNormalized, Scale.Gradient);
         if (inputGradient.IsEmpty) return;
 
-        // Fold the per-column constants once: dx = k·dy − k/N·Σdy − k/N·x̂·Σ(dy·x̂), with k = γ/σ.
         var factor = _columnFactor;
         TensorPrimitives.Multiply(Scale.Value.Data, _inverseStd, factor);
+        if (!pass.Training)
+        {
+            for (var r = 0; r < rows; r++) TensorPrimitives.Multiply(outputGradient.Slice(r * width, width), factor, inputGradient.Slice(r * width, width));
+            return;
+        }
+        // Fold the per-column constants once: dx = k·dy − k/N·Σdy − k/N·x̂·Σ(dy·x̂), with k = γ/σ.
         TensorPrimitives.Multiply(_sumGradient, factor, _sumGradient);
         TensorPrimitives.Multiply(_sumGradient, 1f / rows, _sumGradient);
         TensorPrimitives.Multiply(_sumGradientTimesNormalized, factor, _sumGradientTimesNormalized);
