@@ -239,7 +239,10 @@ internal sealed class SpecMapping
 
     public static int? LineOf(YamlNode node) => node.Start.Line > 0 ? (int)node.Start.Line : null;
 
-    /// <summary>The candidate nearest to a misspelling (edit distance at most 2, or 1 for short names), if any.</summary>
+    /// <summary>
+    /// The candidate nearest to a misspelling (at most 2 edits, or 1 for short names; swapping two
+    /// neighbouring letters counts as one edit), if any.
+    /// </summary>
     public static string? Suggest(string given, IEnumerable<string> candidates)
     {
         var budget = given.Length <= 4 ? 1 : 2;
@@ -251,23 +254,26 @@ internal sealed class SpecMapping
             .FirstOrDefault();
     }
 
+    /// <summary>Optimal string alignment distance, case-insensitive.</summary>
     private static int EditDistance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
-                var substitution = previous[j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+                var cost = Same(a[i - 1], b[j - 1]) ? 0 : 1;
+                d[i, j] = Math.Min(d[i - 1, j - 1] + cost, Math.Min(d[i - 1, j], d[i, j - 1]) + 1);
+                if (i > 1 && j > 1 && Same(a[i - 1], b[j - 2]) && Same(a[i - 2], b[j - 1]))
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
             }
-            (previous, current) = (current, previous);
         }
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
+
+    private static bool Same(char x, char y) => char.ToLowerInvariant(x) == char.ToLowerInvariant(y);
 }
 
 /// <summary>Allowed whole numbers, inclusive at both ends.</summary>

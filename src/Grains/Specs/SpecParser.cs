@@ -1,5 +1,6 @@
 using System.Globalization;
 using EnsembleFarm.Models;
+using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
 using YamlDotNet.Core;
@@ -495,18 +496,10 @@ public static class SpecParser
 
     /// <summary>
     /// The epoch metrics the trainer reports with validation data: the training and validation losses,
-    /// and "val_" before each of the task's standard metrics (TaskMetrics in EnsembleFarm.Models.Metrics).
+    /// and "val_" before each of the task's standard metrics.
     /// </summary>
-    internal static IReadOnlyList<string> EpochMetricNames(TaskKind task)
-    {
-        string[] taskMetrics = task switch
-        {
-            TaskKind.Binary => ["accuracy", "auc", "pr_auc", "log_loss", "brier", "ece"],
-            TaskKind.Multiclass => ["accuracy", "macro_f1", "log_loss"],
-            _ => ["rmse", "mae", "r2"],
-        };
-        return ["val_loss", .. taskMetrics.Select(m => "val_" + m), "train_loss"];
-    }
+    internal static IReadOnlyList<string> EpochMetricNames(TaskKind task) =>
+        ["val_loss", .. TaskMetrics.Names(task).Select(m => "val_" + m), "train_loss"];
 
     /// <summary>True when a field that is present failed to read (its error is already recorded).</summary>
     private static bool AnyInvalid(SpecMapping mapping, params (string Key, object? Value)[] fields) =>
