@@ -1,4 +1,5 @@
 using EnsembleFarm.Models;
+using EnsembleFarm.Models.Data;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
 
@@ -58,7 +59,11 @@ public sealed record DatasetSpec(
     IReadOnlyList<string> Targets,
     TaskKind Task,
     string? IdColumn,
-    IReadOnlyList<string>? Features);
+    IReadOnlyList<string>? Features)
+{
+    /// <summary>How the CSV reader reads this data set.</summary>
+    public CsvDatasetOptions CsvOptions => new(Targets, Task, IdColumn, Features);
+}
 
 /// <summary>The held-out test part, drawn once per campaign so that every member is scored on the same rows.</summary>
 /// <param name="Fraction">Share of the rows held out, in (0, 1).</param>

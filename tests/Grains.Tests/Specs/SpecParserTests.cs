@@ -1,5 +1,6 @@
 using EnsembleFarm.Grains.Specs;
 using EnsembleFarm.Models;
+using EnsembleFarm.Models.Data;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
 using Xunit;
@@ -92,6 +93,7 @@ public class SpecParserTests
         Assert.Equal(ulong.MaxValue, spec.Seed);
         Assert.Equal(new DatasetSpec("/data/x.csv", spec.Dataset.Targets, TaskKind.Multiclass, "event", spec.Dataset.Features), spec.Dataset);
         Assert.Equal(["a", "b"], spec.Dataset.Features!);
+        Assert.Equal(new CsvDatasetOptions(spec.Dataset.Targets, TaskKind.Multiclass, "event", spec.Dataset.Features), spec.Dataset.CsvOptions);
         Assert.Equal(new TestPartSpec(0.25, 3, false), spec.Test);
         Assert.Equal([64, 64, 32], spec.Model.Hidden);
         Assert.Equal(spec.Model with { Hidden = [] }, new NetworkSpec([], Activation.LeakyRelu, 0.1f, true, true, 0.2f));
