@@ -21,7 +21,7 @@ public sealed record CampaignPlan(CampaignTestSet TestSet, IReadOnlyList<NewTria
     /// initialisation seed <c>Rng.Derive(seed, 2i + 1)</c> from the campaign seed, so members are
     /// independent, and a member's seeds do not depend on how many members the ensemble has.
     /// </summary>
-    /// <exception cref="SpecException">The spec does not fit the data (e.g. one class weight per class).</exception>
+    /// <exception cref="SpecException">The spec does not fit the data (one class weight per class; rows left after the test part).</exception>
     /// <exception cref="ArgumentException">The data does not match the spec's task, or is too small to split.</exception>
     public static CampaignPlan Create(CampaignSpec spec, Dataset data)
     {
@@ -32,6 +32,11 @@ public sealed record CampaignPlan(CampaignTestSet TestSet, IReadOnlyList<NewTria
         var testRows = spec.Test.Stratified
             ? Splits.Stratified(data.Targets, spec.Test.Fraction, spec.Test.Seed).Second
             : Splits.Random(data.Rows, spec.Test.Fraction, spec.Test.Seed).Second;
+        if (data.Rows - testRows.Length < 2)
+        {
+            throw new SpecException([new SpecError("test.fraction",
+                $"leaves {data.Rows - testRows.Length} of the {data.Rows} rows for the members' training and validation; they need at least 2")]);
+        }
         var test = data.Select(testRows);
         var testSet = new CampaignTestSet(testRows, test.Targets, data.TargetWidth, test.Ids?.ToArray());
 

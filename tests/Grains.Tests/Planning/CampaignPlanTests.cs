@@ -165,6 +165,15 @@ public class CampaignPlanTests
     }
 
     [Fact]
+    public void A_test_part_that_leaves_fewer_than_two_rows_is_refused()
+    {
+        var error = Assert.Single(Assert.Throws<SpecException>(() => CampaignPlan.Create(Spec(extra: "test: {fraction: 0.9}\n"), Binary(5))).Errors);
+
+        Assert.Equal("test.fraction", error.Path);
+        Assert.Equal("leaves 1 of the 5 rows for the members' training and validation; they need at least 2", error.Message);
+    }
+
+    [Fact]
     public void Data_of_another_task_or_too_few_rows_is_refused()
     {
         var regression = Assert.Throws<ArgumentException>(() => CampaignPlan.Create(Spec(), Regression(10)));
