@@ -281,7 +281,7 @@ internal readonly record struct IntRange(int Min, int Max)
 {
     public bool Contains(int value) => value >= Min && value <= Max;
 
-    public string Describe(string what) => Max == int.MaxValue ? $"{what} >= {Min}" : $"{what} from {Min} to {Max}";
+    public string Describe(string what) => $"{what} from {Min} to {Max}";
 }
 
 /// <summary>Allowed finite numbers: a lower and an optional upper bound, each open or closed.</summary>

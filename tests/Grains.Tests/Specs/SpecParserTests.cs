@@ -187,6 +187,7 @@ public class SpecParserTests
         { "- a\n- b\n", "", "a spec is a mapping of fields (name: ..., kind: ...), got a list" },
         { Header + BinaryDataset + "---\nname: other\n", "", "a spec holds one YAML document; remove the '---' separators" },
         { "name: [unclosed\n", "", "not valid YAML: " },
+        { Header + BinaryDataset + "seed: 8\n", "", "not valid YAML: Duplicate key seed" },
         // the campaign
         { "kind: ensemble\n" + BinaryDataset, "name", "is required: a campaign name of 1 to 100 characters" },
         { "name: '  '\nkind: ensemble\n" + BinaryDataset, "name", "must be 1 to 100 printable characters, got '  '" },
