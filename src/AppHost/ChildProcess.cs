@@ -8,9 +8,9 @@ namespace EnsembleFarm.AppHost;
 public sealed record ChildResult(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>
-/// A child process of the local farm (a silo, a <c>farm</c> command). Either attached to our console
-/// (<c>farm watch</c> draws live progress there) or with its output read line by line and handed to a
-/// callback — the AppHost prefixes each line with "[name] " so the output of several silos stays readable.
+/// A child process of the local farm (a silo, a <c>farm</c> command), its output read line by line and
+/// handed to a callback: the AppHost prefixes each silo line with "[name] " so the output of several
+/// processes stays readable on one console.
 /// </summary>
 public sealed partial class ChildProcess : IAsyncDisposable
 {
@@ -32,7 +32,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>Starts the tool; each line it writes (stdout or stderr) goes to <paramref name="onLine"/>.</summary>
     public static ChildProcess StartObserved(string name, FarmTool tool, IEnumerable<string> arguments, Action<string> onLine)
     {
-        var process = new Process { StartInfo = tool.StartInfo(arguments, redirectOutput: true) };
+        var process = new Process { StartInfo = tool.StartInfo(arguments) };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
         process.Start();
@@ -41,17 +41,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return new ChildProcess(name, process);
     }
 
-    /// <summary>Starts the tool on our own console, its colours and live display intact.</summary>
-    public static ChildProcess StartAttached(string name, FarmTool tool, IEnumerable<string> arguments) =>
-        new(name, Process.Start(tool.StartInfo(arguments, redirectOutput: false))
-            ?? throw new InvalidOperationException($"could not start {tool.Name}"));
-
     /// <summary>Runs the tool to its end and returns what it wrote; it is killed if <paramref name="ct"/> fires.</summary>
     public static async Task<ChildResult> RunAsync(FarmTool tool, IEnumerable<string> arguments, CancellationToken ct)
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = tool.StartInfo(arguments, redirectOutput: true) };
+        using var process = new Process { StartInfo = tool.StartInfo(arguments) };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.Start();

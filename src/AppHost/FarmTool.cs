@@ -35,13 +35,14 @@ public sealed class FarmTool
         return new FarmTool(assemblyName, dll);
     }
 
-    public ProcessStartInfo StartInfo(IEnumerable<string> arguments, bool redirectOutput)
+    /// <summary>How to start the tool with these arguments, its stdout and stderr redirected to the caller.</summary>
+    public ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
-            RedirectStandardOutput = redirectOutput,
-            RedirectStandardError = redirectOutput,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         startInfo.ArgumentList.Add(_dllPath);
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);

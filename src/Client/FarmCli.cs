@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Data.Common;
 using EnsembleFarm.Client.Commands;
+using EnsembleFarm.Grains.Specs;
 using EnsembleFarm.Grains.Store;
 using EnsembleFarm.Models.Data;
 
@@ -40,9 +41,11 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
         new("EnsembleFarm: train model ensembles on a farm of silos and compare average vs vote")
         {
             StoreOption,
+            SubmitCommand.Create(this),
             ListCommand.Create(this),
             StatusCommand.Create(this),
             WatchCommand.Create(this),
+            ResultsCommand.Create(this),
             CancelCommand.Create(this),
             SilosCommand.Create(this),
         };
@@ -88,6 +91,7 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
     {
         FarmCliException cli => (cli.ExitCode, cli.Message),
         OperationCanceledException when ct.IsCancellationRequested => (ExitCodes.Interrupted, "interrupted"),
+        SpecException spec => (ExitCodes.BadInput, $"error: {spec.Message}"),
         DataFormatException data => (ExitCodes.BadInput, $"error: {data.Message}"),
         FarmStoreException store => (ExitCodes.StoreUnavailable, $"error: {store.Message}"),
         DbException db => (ExitCodes.StoreUnavailable, $"error: the store failed: {db.Message}"),

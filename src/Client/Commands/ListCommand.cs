@@ -19,7 +19,7 @@ internal static class ListCommand
                 console.WriteLine("no campaigns");
                 return ExitCodes.Ok;
             }
-            var table = Tables.Create("id", "name", "kind", "state", "done", "created", "finished");
+            var table = Tables.Create(console, "id", "name", "kind", "state", "done", "created", "finished");
             foreach (var campaign in campaigns)
             {
                 var progress = await store.GetProgressAsync(campaign.Id, token);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using EnsembleFarm.Client.Output;
 using EnsembleFarm.Client.Watching;
+using EnsembleFarm.Grains.Store;
 
 namespace EnsembleFarm.Client.Commands;
 
@@ -21,13 +22,14 @@ internal static class SilosCommand
                 return ExitCodes.Ok;
             }
             var now = DateTimeOffset.UtcNow;
-            var table = Tables.Create("id", "host", "pid", "slots", "state", "started", "last heartbeat");
+            var table = Tables.Create(console, "id", "host", "pid", "slots", "slot_ids", "state", "started", "since_heartbeat");
             foreach (var silo in silos)
             {
                 var silent = now - silo.LastHeartbeat;
-                var heartbeat = $"{Formats.Duration(silent)} ago" + (silo.State == Grains.Store.SiloState.Active && silent > RemainingTime.SiloSilenceLimit ? " (silent: presumed gone)" : "");
-                table.Row(silo.Id, silo.Host, silo.ProcessId.ToString(), $"{silo.Slots.Count} ({string.Join(",", silo.Slots)})",
-                    Formats.State(silo.State), Formats.Time(silo.StartedAt), heartbeat);
+                // an active silo that stopped heartbeating was most likely killed: its trials will be requeued
+                var state = silo.State == SiloState.Active && silent > RemainingTime.SiloSilenceLimit ? "silent" : Formats.State(silo.State);
+                table.Row(silo.Id, silo.Host, silo.ProcessId.ToString(), silo.Slots.Count.ToString(), string.Join(",", silo.Slots),
+                    state, Formats.Time(silo.StartedAt), Formats.Duration(silent));
             }
             console.Write(table);
             console.WriteLine($"live slots: {RemainingTime.LiveSlots(silos, now)}");

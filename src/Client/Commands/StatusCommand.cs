@@ -23,15 +23,15 @@ internal static class StatusCommand
             console.WriteLine($"  dataset {campaign.DatasetPath} (sha256 {campaign.DatasetSha256})");
             console.WriteLine($"  trials {progress.Total}: {Formats.Counts(progress)}");
             if (campaign.Error is not null) console.WriteLine($"  error: {campaign.Error}");
-            console.Write(TrialTable(trials));
+            console.Write(TrialTable(console, trials));
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
 
-    private static Table TrialTable(IReadOnlyList<TrialRecord> trials)
+    private static Table TrialTable(IAnsiConsole console, IReadOnlyList<TrialRecord> trials)
     {
-        var table = Tables.Create("#", "state", "attempt", "silo", "started", "duration", "error");
+        var table = Tables.Create(console, "#", "state", "attempt", "silo", "started", "duration", "error");
         foreach (var trial in trials.OrderBy(t => t.Index))
         {
             var duration = trial.StartedAt is { } started ? (trial.FinishedAt ?? DateTimeOffset.UtcNow) - started : (TimeSpan?)null;

@@ -7,7 +7,7 @@ namespace EnsembleFarm.Client.Output;
 internal static class Formats
 {
     public static string Time(DateTimeOffset? time) =>
-        time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+        time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>h:mm:ss (or m:ss under an hour): short and sortable by eye.</summary>
     public static string Duration(TimeSpan? duration)

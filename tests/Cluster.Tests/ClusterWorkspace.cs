@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using EnsembleFarm.AppHost;
+using EnsembleFarm.Grains.Store;
+
+namespace EnsembleFarm.Cluster.Tests;
+
+/// <summary>
+/// A throw-away farm on this machine: a temporary folder with a SQLite store, a generated data set and
+/// spec files, real <c>farm-silo</c> processes and real <c>farm</c> commands. Disposing stops every silo
+/// and deletes the folder.
+/// </summary>
+internal sealed class ClusterWorkspace : IAsyncDisposable
+{
+    private readonly FarmTool _client = FarmTool.Find(FarmTool.Client);
+    private readonly FarmTool _silo = FarmTool.Find(FarmTool.Silo);
+    private readonly List<LocalFarm> _farms = [];
+    private readonly ConcurrentQueue<string> _siloLines = new();
+
+    public ClusterWorkspace()
+    {
+        Folder = Directory.CreateTempSubdirectory("ensemblefarm-cluster-").FullName;
+        StorePath = Path.Combine(Folder, "farm.db");
+        DataPath = Path.Combine(Folder, "collider.csv");
+    }
+
+    public string Folder { get; }
+
+    public string StorePath { get; }
+
+    public string DataPath { get; }
+
+    /// <summary>Every line the silos wrote, "[silo-n] " first, for assertion messages.</summary>
+    public string SiloLog => string.Join(Environment.NewLine, _siloLines);
+
+    /// <summary>Runs <c>farm</c> with these arguments against this workspace's store.</summary>
+    public Task<ChildResult> FarmAsync(params string[] arguments) =>
+        ChildProcess.RunAsync(_client, [.. arguments, "--store", StorePath], TestContext.Current.CancellationToken);
+
+    public async Task GenerateDataAsync(int rows, ulong seed)
+    {
+        var result = await FarmAsync("data", "generate", "--rows", rows.ToString(), "--seed", seed.ToString(), "--out", DataPath);
+        Assert.True(result.ExitCode == 0, $"farm data generate failed: {result.StandardError}");
+    }
+
+    /// <summary>Writes a small binary ensemble spec on the generated data set and returns its path.</summary>
+    public string WriteSpec(string name, int members, int epochs)
+    {
+        var path = Path.Combine(Folder, name + ".yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
+            kind: ensemble
+            seed: 11
+            dataset:
+              path: {Path.GetFileName(DataPath)}
+              target: signal
+              id_column: event_id
+              task: binary
+            model:
+              hidden: [16, 16]
+              activation: relu
+            training:
+              epochs: {epochs}
+              batch_size: 32
+              threads: 1
+            ensemble:
+              members: {members}
+            """);
+        return path;
+    }
+
+    public async Task<long> SubmitAsync(string specPath)
+    {
+        var result = await FarmAsync("submit", specPath);
+        Assert.True(result.ExitCode == 0, $"farm submit failed ({result.ExitCode}): {result.StandardError}");
+        return long.Parse(result.StandardOutput.Trim());
+    }
+
+    /// <summary>Starts one-slot silos named silo-1, silo-2, … and waits until each has said it is ready.</summary>
+    public async Task<LocalFarm> StartSilosAsync(int count, params string[] extraArguments)
+    {
+        var farm = LocalFarm.Start(_silo, StorePath, Enumerable.Repeat(1, count).ToArray(),
+            (name, line) => _siloLines.Enqueue($"[{name}] {line}"), extraArguments);
+        _farms.Add(farm);
+        for (var i = 1; i <= count; i++)
+        {
+            var name = $"silo-{i}";
+            await Eventually(() => Task.FromResult(_siloLines.Any(l => l.StartsWith($"[{name}] ") && l.Contains("ready", StringComparison.OrdinalIgnoreCase))),
+                TimeSpan.FromSeconds(30), $"{name} never said it was ready");
+        }
+        return farm;
+    }
+
+    public Task<IFarmStore> OpenStoreAsync() => FarmStoreFactory.OpenAsync(StorePath, ct: TestContext.Current.CancellationToken);
+
+    /// <summary>Polls until the condition holds; fails with the silo log if it does not within the limit.</summary>
+    public async Task Eventually(Func<Task<bool>> condition, TimeSpan limit, string failure)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{failure}{Environment.NewLine}{SiloLog}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var farm in _farms) await farm.DisposeAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a silo killed mid-write may leave a file handle behind for a moment; the OS temp cleaner gets it
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using EnsembleFarm.Grains.Store;
+
+namespace EnsembleFarm.Cluster.Tests;
+
+/// <summary>One of two silos is SIGKILLed mid-training; the other takes its trial over.</summary>
+public sealed class SiloFailoverTests
+{
+    private const int Members = 4;
+
+    [Fact]
+    public async Task A_killed_silos_trial_is_requeued_and_completed_by_the_other_silo()
+    {
+        await using var workspace = new ClusterWorkspace();
+        await workspace.GenerateDataAsync(rows: 600, seed: 6);
+        // enough epochs that a trial is still running when the kill lands
+        var spec = workspace.WriteSpec("failover", Members, epochs: 400);
+        // a short lease so the survivor notices the dead silo within seconds
+        var farm = await workspace.StartSilosAsync(2, "--lease", "2s");
+        var victim = farm.Silos[0];
+        var ct = TestContext.Current.CancellationToken;
+
+        var campaignId = await workspace.SubmitAsync(spec);
+        await using var store = await workspace.OpenStoreAsync();
+        TrialRecord? killedTrial = null;
+        await workspace.Eventually(async () =>
+        {
+            foreach (var trial in await store.GetTrialsAsync(campaignId, ct))
+            {
+                if (trial is { State: TrialState.Running, Owner: "silo-1" } && (await store.GetEpochMetricsAsync(trial.Id, ct)).Count > 0)
+                {
+                    killedTrial = trial;
+                    return true;
+                }
+            }
+            return false;
+        }, TimeSpan.FromSeconds(60), "silo-1 never got into the middle of a trial");
+        victim.KillNow();
+
+        var watch = await workspace.FarmAsync("watch", campaignId.ToString(), "--interval", "0.2");
+
+        Assert.True(watch.ExitCode == 0, $"farm watch: {watch.ExitCode} {watch.StandardError}{Environment.NewLine}{workspace.SiloLog}");
+        var trials = await store.GetTrialsAsync(campaignId, ct);
+        Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.State));
+        var retried = Assert.Single(trials, t => t.Id == killedTrial!.Id);
+        Assert.Equal(2, retried.Attempt);
+        Assert.Equal("silo-2", retried.Owner);
+        var attempts = await store.GetAttemptsAsync(retried.Id, ct);
+        Assert.Equal([(1, "silo-1", AttemptOutcome.Expired), (2, "silo-2", AttemptOutcome.Completed)],
+            attempts.Select(a => (a.Attempt, a.SiloId, a.Outcome ?? throw new InvalidOperationException("an attempt is still open"))));
+        var predictions = await store.GetPredictionsAsync(campaignId, ct);
+        Assert.Equal(Enumerable.Range(0, Members), predictions.Select(p => p.Index).Order());
+
+        await ResultsCheck.AssertResultsMatchStoreAsync(workspace, store, campaignId);
+    }
+}
