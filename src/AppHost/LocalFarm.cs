@@ -18,8 +18,10 @@ public sealed class LocalFarm : IAsyncDisposable
     public IReadOnlyList<ChildProcess> Silos => _silos;
 
     /// <summary>
-    /// Starts one <c>farm-silo</c> per entry of <paramref name="slotsPerSilo"/>, named silo-1, silo-2, …
-    /// (also their ids in the store), with any <paramref name="extraArguments"/> (e.g. a short --lease).
+    /// Starts one <c>farm-silo</c> per entry of <paramref name="slotsPerSilo"/>, named silo-1, silo-2, … in
+    /// the output, with any <paramref name="extraArguments"/> (e.g. a short --lease). Their ids in the store
+    /// are the silo's own unique default (host-pid-random), never reused: a restarted silo that took a dead
+    /// one's id would renew the dead one's leases by its heartbeat, and its trials would never be requeued.
     /// </summary>
     public static LocalFarm Start(FarmTool siloTool, string storePath, IReadOnlyList<int> slotsPerSilo,
         Action<string, string> onLine, IReadOnlyList<string>? extraArguments = null)
@@ -30,7 +32,7 @@ public sealed class LocalFarm : IAsyncDisposable
             for (var i = 0; i < slotsPerSilo.Count; i++)
             {
                 var name = $"silo-{i + 1}";
-                string[] arguments = ["--store", storePath, "--slots", slotsPerSilo[i].ToString(), "--id", name, .. extraArguments ?? []];
+                string[] arguments = ["--store", storePath, "--slots", slotsPerSilo[i].ToString(), .. extraArguments ?? []];
                 farm._silos.Add(ChildProcess.StartObserved(name, siloTool, arguments, line => onLine(name, line)));
             }
             return farm;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using EnsembleFarm.AppHost;
 using EnsembleFarm.Grains.Store;
 
@@ -11,6 +12,11 @@ namespace EnsembleFarm.Cluster.Tests;
 /// </summary>
 internal sealed class ClusterWorkspace : IAsyncDisposable
 {
+    /// <summary>How long one <c>farm</c> command may run before the test gives up on it (and kills it).</summary>
+    private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(2);
+
+    private static readonly Regex ReadyLine = new(@"silo (?<id>\S+) ready", RegexOptions.Compiled);
+
     private readonly FarmTool _client = FarmTool.Find(FarmTool.Client);
     private readonly FarmTool _silo = FarmTool.Find(FarmTool.Silo);
     private readonly List<LocalFarm> _farms = [];
@@ -33,8 +39,12 @@ internal sealed class ClusterWorkspace : IAsyncDisposable
     public string SiloLog => string.Join(Environment.NewLine, _siloLines);
 
     /// <summary>Runs <c>farm</c> with these arguments against this workspace's store.</summary>
-    public Task<ChildResult> FarmAsync(params string[] arguments) =>
-        ChildProcess.RunAsync(_client, [.. arguments, "--store", StorePath], TestContext.Current.CancellationToken);
+    public async Task<ChildResult> FarmAsync(params string[] arguments)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(CommandLimit);
+        return await ChildProcess.RunAsync(_client, [.. arguments, "--store", StorePath], limit.Token);
+    }
 
     public async Task GenerateDataAsync(int rows, ulong seed)
     {
@@ -75,20 +85,24 @@ internal sealed class ClusterWorkspace : IAsyncDisposable
         return long.Parse(result.StandardOutput.Trim());
     }
 
-    /// <summary>Starts one-slot silos named silo-1, silo-2, … and waits until each has said it is ready.</summary>
-    public async Task<LocalFarm> StartSilosAsync(int count, params string[] extraArguments)
+    /// <summary>
+    /// Starts one-slot silos and waits until each has said "silo ID ready". Returns the farm and the silos'
+    /// ids in the store, in start order (the same order as <see cref="LocalFarm.Silos"/>).
+    /// </summary>
+    public async Task<(LocalFarm Farm, IReadOnlyList<string> Ids)> StartSilosAsync(int count, params string[] extraArguments)
     {
-        var farm = LocalFarm.Start(_silo, StorePath, Enumerable.Repeat(1, count).ToArray(),
-            (name, line) => _siloLines.Enqueue($"[{name}] {line}"), extraArguments);
-        _farms.Add(farm);
-        for (var i = 1; i <= count; i++)
+        var ready = new ConcurrentDictionary<string, string>();
+        var farm = LocalFarm.Start(_silo, StorePath, Enumerable.Repeat(1, count).ToArray(), (name, line) =>
         {
-            var name = $"silo-{i}";
-            await Eventually(() => Task.FromResult(_siloLines.Any(l => l.StartsWith($"[{name}] ") && l.Contains("ready", StringComparison.OrdinalIgnoreCase))),
-                TimeSpan.FromSeconds(30), $"{name} never said it was ready");
-        }
-        return farm;
+            _siloLines.Enqueue($"[{name}] {line}");
+            if (ReadyLine.Match(line) is { Success: true } match) ready[name] = match.Groups["id"].Value;
+        }, extraArguments);
+        _farms.Add(farm);
+        await Eventually(() => Task.FromResult(ready.Count == count), TimeSpan.FromSeconds(30), "not every silo said it was ready");
+        return (farm, Enumerable.Range(1, count).Select(i => ready[$"silo-{i}"]).ToArray());
     }
+
+
 
     public Task<IFarmStore> OpenStoreAsync() => FarmStoreFactory.OpenAsync(StorePath, ct: TestContext.Current.CancellationToken);
 

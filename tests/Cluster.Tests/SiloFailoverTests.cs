@@ -15,8 +15,8 @@ public sealed class SiloFailoverTests
         // enough epochs that a trial is still running when the kill lands
         var spec = workspace.WriteSpec("failover", Members, epochs: 400);
         // a short lease so the survivor notices the dead silo within seconds
-        var farm = await workspace.StartSilosAsync(2, "--lease", "2s");
-        var victim = farm.Silos[0];
+        var (farm, siloIds) = await workspace.StartSilosAsync(2, "--lease", "2s");
+        var (victim, victimId, survivorId) = (farm.Silos[0], siloIds[0], siloIds[1]);
         var ct = TestContext.Current.CancellationToken;
 
         var campaignId = await workspace.SubmitAsync(spec);
@@ -26,14 +26,14 @@ public sealed class SiloFailoverTests
         {
             foreach (var trial in await store.GetTrialsAsync(campaignId, ct))
             {
-                if (trial is { State: TrialState.Running, Owner: "silo-1" } && (await store.GetEpochMetricsAsync(trial.Id, ct)).Count > 0)
+                if (trial.State == TrialState.Running && trial.Owner == victimId && (await store.GetEpochMetricsAsync(trial.Id, ct)).Count > 0)
                 {
                     killedTrial = trial;
                     return true;
                 }
             }
             return false;
-        }, TimeSpan.FromSeconds(60), "silo-1 never got into the middle of a trial");
+        }, TimeSpan.FromSeconds(60), "the first silo never got into the middle of a trial");
         victim.KillNow();
 
         var watch = await workspace.FarmAsync("watch", campaignId.ToString(), "--interval", "0.2");
@@ -43,9 +43,9 @@ public sealed class SiloFailoverTests
         Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.State));
         var retried = Assert.Single(trials, t => t.Id == killedTrial!.Id);
         Assert.Equal(2, retried.Attempt);
-        Assert.Equal("silo-2", retried.Owner);
+        Assert.Equal(survivorId, retried.Owner);
         var attempts = await store.GetAttemptsAsync(retried.Id, ct);
-        Assert.Equal([(1, "silo-1", AttemptOutcome.Expired), (2, "silo-2", AttemptOutcome.Completed)],
+        Assert.Equal([(1, victimId, AttemptOutcome.Expired), (2, survivorId, AttemptOutcome.Completed)],
             attempts.Select(a => (a.Attempt, a.SiloId, a.Outcome ?? throw new InvalidOperationException("an attempt is still open"))));
         var predictions = await store.GetPredictionsAsync(campaignId, ct);
         Assert.Equal(Enumerable.Range(0, Members), predictions.Select(p => p.Index).Order());

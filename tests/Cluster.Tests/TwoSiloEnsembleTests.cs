@@ -13,7 +13,7 @@ public sealed class TwoSiloEnsembleTests
         await using var workspace = new ClusterWorkspace();
         await workspace.GenerateDataAsync(rows: 600, seed: 5);
         var spec = workspace.WriteSpec("pair", Members, epochs: 5);
-        await workspace.StartSilosAsync(2);
+        var (_, siloIds) = await workspace.StartSilosAsync(2);
 
         var campaignId = await workspace.SubmitAsync(spec);
         var watch = await workspace.FarmAsync("watch", campaignId.ToString(), "--interval", "0.2");
@@ -29,7 +29,7 @@ public sealed class TwoSiloEnsembleTests
             Assert.Equal(1, t.Attempt);
         });
         // both silos took part: each claimed at least one member
-        Assert.Equal(["silo-1", "silo-2"], trials.Select(t => t.Owner).Distinct().Order());
+        Assert.Equal(siloIds.Order(), trials.Select(t => t.Owner!).Distinct().Order());
         foreach (var trial in trials)
         {
             var attempts = await store.GetAttemptsAsync(trial.Id, ct);
