@@ -161,6 +161,8 @@ public class CsvDatasetTests
     {
         var e = ParseFails("a,k\n1,0\n2,3\n3,1\n", new CsvDatasetOptions(["k"], TaskKind.Multiclass));
         Assert.Equal("data/x.csv, column 'k': classes are numbered 0..3 (from the largest label), but class 2 never appears", e.Message);
+        var two = ParseFails("a,k\n1,0\n2,4\n3,1\n", new CsvDatasetOptions(["k"], TaskKind.Multiclass));
+        Assert.EndsWith("but classes 2, 3 never appear", two.Message);
     }
 
     [Theory]
