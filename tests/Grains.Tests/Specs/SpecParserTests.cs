@@ -194,6 +194,7 @@ public class SpecParserTests
         { "name: n\n" + BinaryDataset, "kind", "is required: ensemble" },
         { "name: n\nkind: search\n" + BinaryDataset, "kind", "'search' campaigns are not yet supported; allowed now: ensemble" },
         { "name: n\nkind: nas\n" + BinaryDataset, "kind", "'nas' campaigns are not yet supported; allowed now: ensemble" },
+        { "name: n\nkind: [ensemble]\n" + BinaryDataset, "kind", "must be text, got a list" },
         { "name: n\nkind: ensembel\n" + BinaryDataset, "kind", "must be one of: ensemble; got 'ensembel'; did you mean 'ensemble'?" },
         { Header + BinaryDataset + "search: {sampler: tpe}\n", "search", "applies to kind 'search', which is not yet supported; allowed now: kind: ensemble" },
         { "name: n\nkind: ensemble\nseed: -1\n" + BinaryDataset, "seed", "must be a whole number from 0 to 18446744073709551615, got '-1'" },
