@@ -77,7 +77,9 @@ internal sealed class LocalFarmRun(LocalFarmRun.Settings settings)
 
         var slotsPerSilo = SlotsPerSilo(spec);
         Say($"store {storePath}; {slotsPerSilo.Count} silo(s) with {string.Join(" + ", slotsPerSilo)} slot(s), {spec.Training.Threads} thread(s) per trial");
-        await using var farm = LocalFarm.Start(FarmTool.Find(FarmTool.Silo), storePath, slotsPerSilo, WriteSiloLine);
+        // On Ctrl+C a silo gives its unfinished trials back to the queue at once (no attempt spent) rather
+        // than finishing them: the user asked to stop, and the next farm on this store resumes them.
+        await using var farm = LocalFarm.Start(FarmTool.Find(FarmTool.Silo), storePath, slotsPerSilo, WriteSiloLine, ["--drain", "release"]);
         try
         {
             var submitted = await ChildProcess.RunAsync(client, ["submit", specPath, "--store", storePath], ct);

@@ -48,6 +48,7 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
             ResultsCommand.Create(this),
             CancelCommand.Create(this),
             SilosCommand.Create(this),
+            DataCommand.Create(this),
         };
 
     /// <summary>Runs a command body that needs no store, mapping its failures to exit codes.</summary>
