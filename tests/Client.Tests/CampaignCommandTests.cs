@@ -64,7 +64,7 @@ public sealed class CampaignCommandTests
         Assert.Contains($"campaign {id} cancelled", cancel.Output);
         Assert.Contains("had already ended: cancelled", again.Output);
         Assert.Equal(ExitCodes.CampaignNotCompleted, watch.ExitCode);
-        Assert.Contains("3/3 done (completed 0, failed 0, cancelled 3)", watch.Output);
+        Assert.Contains($"campaign {id} cancelled: 3/3 done (completed 0, failed 0, cancelled 3)", watch.Output);
         Assert.Contains($"campaign {id} cancelled", watch.Error);
     }
 
@@ -81,7 +81,8 @@ public sealed class CampaignCommandTests
         var watch = await watching;
 
         Assert.Equal(ExitCodes.Ok, watch.ExitCode);
-        Assert.Contains("2/2 done (completed 2, failed 0, cancelled 0)", watch.Output);
-        Assert.Contains("completed", watch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        var lines = watch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"campaign {id} completed: 2/2 done (completed 2, failed 0, cancelled 0)", lines[^2]);
+        Assert.Equal($"campaign {id} completed ('farm results {id}' for average vs vote)", lines[^1]);
     }
 }

@@ -7,11 +7,11 @@ namespace EnsembleFarm.Client.Watching;
 /// <summary>One look at a campaign's progress.</summary>
 internal sealed record WatchSnapshot(CampaignRecord Campaign, CampaignProgress Progress, TimeSpan Elapsed, TimeSpan? Remaining)
 {
+    /// <summary>"running: 12/60 done (completed 12, failed 0, cancelled 0), running 2, queued 46, elapsed 1:02, remaining ~4:10".</summary>
     public string Summary =>
-        $"{Progress.Finished}/{Progress.Total} done (completed {Progress.Completed}, failed {Progress.Failed}, cancelled {Progress.Cancelled}), " +
-        $"running {Progress.Running}, queued {Progress.Queued}, elapsed {Formats.Duration(Elapsed)}, " +
-        (Formats.HasEnded(Campaign.State) ? "" : $"remaining {(Remaining is { } r ? "~" + Formats.Duration(r) : "unknown")}, ") +
-        Formats.State(Campaign.State);
+        $"{Formats.State(Campaign.State)}: {Progress.Finished}/{Progress.Total} done (completed {Progress.Completed}, failed {Progress.Failed}, " +
+        $"cancelled {Progress.Cancelled}), running {Progress.Running}, queued {Progress.Queued}, elapsed {Formats.Duration(Elapsed)}" +
+        (Formats.HasEnded(Campaign.State) ? "" : $", remaining {(Remaining is { } r ? "~" + Formats.Duration(r) : "unknown")}");
 }
 
 /// <summary>
@@ -54,7 +54,7 @@ internal sealed class CampaignWatcher(IFarmStore store, CliEnvironment environme
             var snapshot = await SnapshotAsync(campaignId, ct);
             if (printed != (snapshot.Campaign.State, snapshot.Progress))
             {
-                await environment.Out.WriteLineAsync($"campaign {campaignId}: {snapshot.Summary}");
+                await environment.Out.WriteLineAsync($"campaign {campaignId} {snapshot.Summary}");
                 await environment.Out.FlushAsync(ct);
                 printed = (snapshot.Campaign.State, snapshot.Progress);
             }
