@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using EnsembleFarm.Grains.Planning;
+using EnsembleFarm.Grains.Specs;
+using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Models;
+using EnsembleFarm.Models.Data;
+using EnsembleFarm.Silo.Training;
+using Xunit;
+
+namespace EnsembleFarm.Silo.Tests;
+
+/// <summary>The silo with the real trainer on a tiny dataset: a few epochs of a small network per member.</summary>
+public sealed class BuiltInTrainerTests
+{
+    private const int Epochs = 3;
+
+    private static CancellationToken Ct => TestFarm.Ct;
+
+    private static string SpecYaml(string datasetFile, int members) => $"""
+        name: tiny
+        kind: ensemble
+        seed: 7
+        dataset:
+          path: {datasetFile}
+          target: y
+          task: binary
+          id_column: id
+        model:
+          hidden: [4]
+        training:
+          epochs: {Epochs}
+          batch_size: 16
+        ensemble:
+          members: {members}
+        retries: 1
+        """;
+
+    /// <summary>Two features; y = 1 when their sum is positive, so a member learns something in a few epochs.</summary>
+    private static string WriteDataset(string folder)
+    {
+        var rng = new Rng(11);
+        var csv = new StringBuilder("id,a,b,y\n");
+        for (var row = 0; row < 80; row++)
+        {
+            var a = (rng.NextDouble() * 2) - 1;
+            var b = (rng.NextDouble() * 2) - 1;
+            csv.Append(CultureInfo.InvariantCulture, $"r{row},{a},{b},{(a + b > 0 ? 1 : 0)}\n");
+        }
+        var path = Path.Combine(folder, "tiny.csv");
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    /// <summary>Submits a campaign the way the client does: parse, read, plan, pin the dataset's hash.</summary>
+    private static async Task<long> SubmitAsync(TestFarm farm, int members)
+    {
+        var datasetPath = WriteDataset(farm.Folder);
+        var yaml = SpecYaml("tiny.csv", members);
+        var spec = SpecParser.Parse(yaml, farm.Folder);
+        var data = CsvDataset.Read(spec.Dataset.Path, spec.Dataset.CsvOptions);
+        var plan = CampaignPlan.Create(spec, data);
+        return await farm.Store.CreateCampaignAsync(
+            new NewCampaign(spec.Name, spec.KindName, yaml, spec.Dataset.Path, DatasetFingerprint.Sha256(spec.Dataset.Path),
+                spec.MaxAttempts, plan.TestSet),
+            plan.Trials, Ct);
+    }
+
+    private static SiloRunner Runner(TestFarm farm) => farm.Runner(new BuiltInTrainer(farm.Store, new DatasetCache()));
+
+    [Fact]
+    public async Task Silo_TrainsEveryMemberAndStoresItsCurveMetricsPredictionsAndModel()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        var campaignId = await SubmitAsync(farm, members: 2);
+
+        await Runner(farm).RunAsync(Ct);
+
+        Assert.Equal(CampaignState.Completed, (await farm.Store.GetCampaignAsync(campaignId, Ct))!.State);
+        var testSet = await farm.Store.GetTestSetAsync(campaignId, Ct);
+        var predictions = await farm.Store.GetPredictionsAsync(campaignId, Ct);
+        Assert.Equal([0, 1], predictions.Select(p => p.Index));
+        Assert.NotEqual(predictions[0].TestPredictions, predictions[1].TestPredictions);
+        foreach (var member in predictions)
+        {
+            Assert.Equal(testSet.RowIndices.Length, member.TestPredictions.Length);
+            Assert.All(member.TestPredictions, p => Assert.InRange(p, 0f, 1f));
+            Assert.Equal(Enumerable.Range(1, Epochs), (await farm.Store.GetEpochMetricsAsync(member.TrialId, Ct)).Select(e => e.Epoch));
+
+            var metrics = await farm.Store.GetFinalMetricsAsync(member.TrialId, Ct);
+            Assert.InRange(metrics!["accuracy"], 0, 1);
+            Assert.Contains("auc", metrics.Keys);
+
+            // The stored model is the one that made the stored predictions.
+            var stored = await farm.Store.GetModelAsync(member.TrialId, Ct);
+            var model = TrainedModel.Deserialize(stored!.Weights, stored.Json);
+            var data = CsvDataset.Read(Path.Combine(farm.Folder, "tiny.csv"), new CsvDatasetOptions(["y"], TaskKind.Binary, "id"));
+            Assert.Equal(member.TestPredictions, model.Predict(data.Select(testSet.RowIndices)));
+        }
+    }
+
+    [Fact]
+    public async Task Silo_FailsACampaignWhoseDatasetChangedNamingThePathAndBothHashes()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        var campaignId = await SubmitAsync(farm, members: 2);
+        var path = Path.Combine(farm.Folder, "tiny.csv");
+        var submitted = DatasetFingerprint.Sha256(path);
+        await File.AppendAllTextAsync(path, "r80,0.5,0.5,1\n", Ct);
+
+        await Runner(farm).RunAsync(Ct);
+
+        var campaign = await farm.Store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal(CampaignState.Failed, campaign!.State);
+        Assert.Contains(path, campaign.Error);
+        Assert.Contains(submitted, campaign.Error);
+        Assert.Contains(DatasetFingerprint.Sha256(path), campaign.Error);
+        Assert.All(await farm.Store.GetTrialsAsync(campaignId, Ct), t => Assert.Equal(TrialState.Cancelled, t.State));
+    }
+
+    [Fact]
+    public async Task Silo_FailsACampaignWhoseDatasetIsMissing()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        var campaignId = await SubmitAsync(farm, members: 1);
+        var path = Path.Combine(farm.Folder, "tiny.csv");
+        File.Delete(path);
+
+        await Runner(farm).RunAsync(Ct);
+
+        var campaign = await farm.Store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal(CampaignState.Failed, campaign!.State);
+        Assert.Contains($"dataset '{path}' is missing", campaign.Error);
+    }
+}
