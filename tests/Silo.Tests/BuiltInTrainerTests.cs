@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using EnsembleFarm.Grains.Planning;
-using EnsembleFarm.Grains.Specs;
 using EnsembleFarm.Grains.Store;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data;
@@ -17,62 +13,13 @@ public sealed class BuiltInTrainerTests
 
     private static CancellationToken Ct => TestFarm.Ct;
 
-    private static string SpecYaml(string datasetFile, int members) => $"""
-        name: tiny
-        kind: ensemble
-        seed: 7
-        dataset:
-          path: {datasetFile}
-          target: y
-          task: binary
-          id_column: id
-        model:
-          hidden: [4]
-        training:
-          epochs: {Epochs}
-          batch_size: 16
-        ensemble:
-          members: {members}
-        retries: 1
-        """;
-
-    /// <summary>Two features; y = 1 when their sum is positive, so a member learns something in a few epochs.</summary>
-    private static string WriteDataset(string folder)
-    {
-        var rng = new Rng(11);
-        var csv = new StringBuilder("id,a,b,y\n");
-        for (var row = 0; row < 80; row++)
-        {
-            var a = (rng.NextDouble() * 2) - 1;
-            var b = (rng.NextDouble() * 2) - 1;
-            csv.Append(CultureInfo.InvariantCulture, $"r{row},{a},{b},{(a + b > 0 ? 1 : 0)}\n");
-        }
-        var path = Path.Combine(folder, "tiny.csv");
-        File.WriteAllText(path, csv.ToString());
-        return path;
-    }
-
-    /// <summary>Submits a campaign the way the client does: parse, read, plan, pin the dataset's hash.</summary>
-    private static async Task<long> SubmitAsync(TestFarm farm, int members)
-    {
-        var datasetPath = WriteDataset(farm.Folder);
-        var yaml = SpecYaml("tiny.csv", members);
-        var spec = SpecParser.Parse(yaml, farm.Folder);
-        var data = CsvDataset.Read(spec.Dataset.Path, spec.Dataset.CsvOptions);
-        var plan = CampaignPlan.Create(spec, data);
-        return await farm.Store.CreateCampaignAsync(
-            new NewCampaign(spec.Name, spec.KindName, yaml, spec.Dataset.Path, DatasetFingerprint.Sha256(spec.Dataset.Path),
-                spec.MaxAttempts, plan.TestSet),
-            plan.Trials, Ct);
-    }
-
     private static SiloRunner Runner(TestFarm farm) => farm.Runner(new BuiltInTrainer(farm.Store, new DatasetCache()));
 
     [Fact]
     public async Task Silo_TrainsEveryMemberAndStoresItsCurveMetricsPredictionsAndModel()
     {
         await using var farm = await TestFarm.StartAsync();
-        var campaignId = await SubmitAsync(farm, members: 2);
+        var campaignId = await TinyCampaign.SubmitAsync(farm, members: 2, Epochs);
 
         await Runner(farm).RunAsync(Ct);
 
@@ -103,7 +50,7 @@ public sealed class BuiltInTrainerTests
     public async Task Silo_FailsACampaignWhoseDatasetChangedNamingThePathAndBothHashes()
     {
         await using var farm = await TestFarm.StartAsync();
-        var campaignId = await SubmitAsync(farm, members: 2);
+        var campaignId = await TinyCampaign.SubmitAsync(farm, members: 2, Epochs);
         var path = Path.Combine(farm.Folder, "tiny.csv");
         var submitted = DatasetFingerprint.Sha256(path);
         await File.AppendAllTextAsync(path, "r80,0.5,0.5,1\n", Ct);
@@ -122,7 +69,7 @@ public sealed class BuiltInTrainerTests
     public async Task Silo_FailsACampaignWhoseDatasetIsMissing()
     {
         await using var farm = await TestFarm.StartAsync();
-        var campaignId = await SubmitAsync(farm, members: 1);
+        var campaignId = await TinyCampaign.SubmitAsync(farm, members: 1, Epochs);
         var path = Path.Combine(farm.Folder, "tiny.csv");
         File.Delete(path);
 
