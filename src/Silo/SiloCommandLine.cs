@@ -79,7 +79,7 @@ public static class SiloCommandLine
             return 0;
         });
 
-        var parseResult = root.Parse(args.ToArray());
+        var parseResult = root.Parse([.. args]);
         if (parseResult.Errors.Count > 0)
         {
             foreach (var parseError in parseResult.Errors) error.WriteLine($"error: {parseError.Message}");

@@ -48,7 +48,7 @@ public sealed record SiloOptions(
     public static string NewId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 
     /// <summary>Names of this silo's slots as the store lists them.</summary>
-    public IReadOnlyList<string> SlotNames => Enumerable.Range(0, Slots).Select(i => $"cpu{i}").ToArray();
+    public IReadOnlyList<string> SlotNames => [.. Enumerable.Range(0, Slots).Select(i => $"cpu{i}")];
 
     /// <summary>The problems with these settings, each naming its option; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
