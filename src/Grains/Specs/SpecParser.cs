@@ -123,7 +123,9 @@ public static class SpecParser
             root.Missing("kind", "ensemble");
             return null;
         }
-        if (root.Text("kind") is { } text && SpecVocabulary.PlannedKinds.Contains(text))
+        var text = root.Text("kind");
+        if (text is null) return null;
+        if (SpecVocabulary.PlannedKinds.Contains(text))
         {
             root.Error("kind", $"'{text}' campaigns are not yet supported; allowed now: ensemble");
             return null;

@@ -17,6 +17,9 @@ public static class CsvDataset
 
     private const int MaxQuotedCellLength = 40;
 
+    /// <summary>Reads the file at <paramref name="path"/> (UTF-8, a byte-order mark is honoured); messages name the path as given.</summary>
+    /// <exception cref="DataFormatException">The content does not fit the format or the options.</exception>
+    /// <exception cref="IOException">The file cannot be opened (missing, no permission, ...).</exception>
     public static Dataset Read(string path, CsvDatasetOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -111,6 +114,8 @@ public static class CsvDataset
                     $"expected {layout.HeaderWidth} cells as in the header, found {record.FieldCount}");
             var featureWidth = layout.FeatureIndices.Length;
             var targetWidth = layout.TargetIndices.Length;
+            if ((long)(_rows + 1) * Math.Max(featureWidth, targetWidth) > Array.MaxLength)
+                throw new DataFormatException(source, record.Line, null, $"the data set has more cells than one array holds ({Array.MaxLength})");
             EnsureCapacity(ref _features, (_rows + 1) * featureWidth);
             EnsureCapacity(ref _targets, (_rows + 1) * targetWidth);
 
@@ -188,8 +193,11 @@ public static class CsvDataset
                     $"every row has class {Array.FindIndex(counts, n => n > 0)}; a classifier needs at least two classes");
             var missing = Enumerable.Range(0, classes).Where(c => counts[c] == 0).ToArray();
             if (missing.Length > 0)
-                throw new DataFormatException(source, null, column,
-                    $"classes are numbered 0..{classes - 1} (from the largest label), but class {string.Join(", ", missing.Take(10))}{(missing.Length > 10 ? ", ..." : "")} never appears");
+            {
+                var listed = string.Join(", ", missing.Take(10)) + (missing.Length > 10 ? ", ..." : "");
+                throw new DataFormatException(source, null, column, $"classes are numbered 0..{classes - 1} (from the largest label), but " +
+                    (missing.Length == 1 ? $"class {listed} never appears" : $"classes {listed} never appear"));
+            }
             return classes;
         }
 

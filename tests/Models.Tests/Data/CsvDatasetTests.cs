@@ -36,6 +36,32 @@ public class CsvDatasetTests
     }
 
     [Fact]
+    public void Records_split_across_reads_of_the_underlying_reader_parse_the_same()
+    {
+        const string text = "\"id\",\"a,b\",y\r\n\"x \"\"1\"\"\",2.5,0\r\n\"line\nbreak\",  7 ,1\r\n";
+        var whole = Parse(text, BinaryWithId);
+        var trickled = CsvDataset.Parse(new TrickleReader(text), BinaryWithId, "data/x.csv");
+        Assert.Equal(whole.Features, trickled.Features);
+        Assert.Equal(whole.Targets, trickled.Targets);
+        Assert.Equal(whole.Ids!, trickled.Ids!);
+        Assert.Equal(["x \"1\"", "line\nbreak"], trickled.Ids!);
+    }
+
+    /// <summary>Hands out at most two characters per read, so every state of the parser meets a buffer boundary.</summary>
+    private sealed class TrickleReader(string text) : TextReader
+    {
+        private int _position;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var n = Math.Min(Math.Min(count, 2), text.Length - _position);
+            text.CopyTo(_position, buffer, index, n);
+            _position += n;
+            return n;
+        }
+    }
+
+    [Fact]
     public void Reads_only_the_feature_columns_asked_for_in_their_order()
     {
         var options = new CsvDatasetOptions(["y"], TaskKind.Binary, FeatureColumns: ["c", "a"]);
@@ -161,6 +187,8 @@ public class CsvDatasetTests
     {
         var e = ParseFails("a,k\n1,0\n2,3\n3,1\n", new CsvDatasetOptions(["k"], TaskKind.Multiclass));
         Assert.Equal("data/x.csv, column 'k': classes are numbered 0..3 (from the largest label), but class 2 never appears", e.Message);
+        var two = ParseFails("a,k\n1,0\n2,4\n3,1\n", new CsvDatasetOptions(["k"], TaskKind.Multiclass));
+        Assert.EndsWith("but classes 2, 3 never appear", two.Message);
     }
 
     [Theory]
