@@ -108,6 +108,7 @@ public static class Trainer
                 history.Add(report);
 
                 if (_earlyStopping?.Observe(report) == true && _bestState is not null) CopyState(_network.State, _bestState);
+                var decision = onEpoch?.Invoke(report) ?? EpochDecision.Continue;
                 if (!double.IsFinite(trainLoss))
                 {
                     stopReason = "diverged: the training loss is not finite";
@@ -118,7 +119,7 @@ public static class Trainer
                     stopReason = $"early stopping: {_options.EarlyStopping!.Metric} did not improve for {_options.EarlyStopping.Patience} epochs";
                     break;
                 }
-                if (onEpoch?.Invoke(report) == EpochDecision.Stop)
+                if (decision == EpochDecision.Stop)
                 {
                     stopReason = "stopped by the epoch callback";
                     break;
