@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EnsembleFarm.Models.Training;
 
 /// <summary>
@@ -20,6 +22,7 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
         _classWeights = classWeights is null ? null : [.. classWeights];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float gradientScale = 1f)
     {
         var total = 0.0;

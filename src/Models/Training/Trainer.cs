@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EnsembleFarm.Models.Data;
 using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Nn;
@@ -151,6 +152,7 @@ public static class Trainer
             return total / rowsSeen;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void GatherBatch(ReadOnlySpan<int> rowIndices)
         {
             var width = _train.Columns;
@@ -189,6 +191,7 @@ public static class Trainer
             return loss;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Perturb(ReadOnlySpan<float> inputGradient, float epsilon, int rows)
         {
             var input = _network.Input(rows);
