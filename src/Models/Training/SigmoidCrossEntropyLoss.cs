@@ -10,7 +10,9 @@ namespace EnsembleFarm.Models.Training;
 /// </summary>
 public sealed class SigmoidCrossEntropyLoss(float gamma = 0f, float? alpha = null, IReadOnlyList<float>? classWeights = null) : Loss
 {
-    private readonly float[]? _classWeights = classWeights is null ? null : [.. classWeights];
+    private readonly float[]? _classWeights = classWeights is null ? null
+        : classWeights.Count == 2 ? [.. classWeights]
+        : throw new ArgumentException($"A binary loss takes 2 class weights, got {classWeights.Count}.", nameof(classWeights));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float gradientScale = 1f)

@@ -16,6 +16,8 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
     public SoftmaxCrossEntropyLoss(int classes, float gamma = 0f, float? alpha = null, IReadOnlyList<float>? classWeights = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (classWeights is not null && classWeights.Count != classes)
+            throw new ArgumentException($"A {classes}-class loss takes {classes} class weights, got {classWeights.Count}.", nameof(classWeights));
         _classes = classes;
         _gamma = gamma;
         _alpha = alpha ?? 1f;
