@@ -156,6 +156,12 @@ public sealed partial class SiloRunner
             LogCampaignFailed(claim.Campaign.Id, e.Message);
             return;
         }
+        catch (TrialNotRetryableException e)
+        {
+            LogTrialFailed(e, lease.TrialId, lease.Attempt, e.Message);
+            await FailAttemptAsync(lease, e.Message, retryable: false);
+            return;
+        }
         catch (Exception e)
         {
             await FailAttemptAsync(lease, e);
@@ -181,7 +187,12 @@ public sealed partial class SiloRunner
     {
         var message = $"{error.GetType().Name}: {error.Message}";
         LogTrialFailed(error, lease.TrialId, lease.Attempt, message);
-        if (!await _store.FailTrialAsync(lease, message, retryable: true, CancellationToken.None)) LogLeaseLost(lease.TrialId);
+        await FailAttemptAsync(lease, message, retryable: true);
+    }
+
+    private async Task FailAttemptAsync(TrialLease lease, string message, bool retryable)
+    {
+        if (!await _store.FailTrialAsync(lease, message, retryable, CancellationToken.None)) LogLeaseLost(lease.TrialId);
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken stop)

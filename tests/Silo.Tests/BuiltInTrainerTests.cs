@@ -79,4 +79,21 @@ public sealed class BuiltInTrainerTests
         Assert.Equal(CampaignState.Failed, campaign!.State);
         Assert.Contains($"dataset '{path}' is missing", campaign.Error);
     }
+
+    [Fact]
+    public async Task Silo_FailsADivergedTrialAtOnceWithAdviceInsteadOfStoringNonFinitePredictions()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        var campaignId = await TinyCampaign.SubmitAsync(farm, members: 1, Epochs, learningRate: 1e30);
+
+        await Runner(farm).RunAsync(Ct);
+
+        var trial = Assert.Single(await farm.Store.GetTrialsAsync(campaignId, Ct));
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Equal(1, trial.Attempt); // a retry with the same seeds would diverge again
+        Assert.Contains("training diverged", trial.Error);
+        Assert.Contains("training.optimizer.learning_rate", trial.Error);
+        Assert.Empty(await farm.Store.GetPredictionsAsync(campaignId, Ct));
+        Assert.Equal(CampaignState.Failed, (await farm.Store.GetCampaignAsync(campaignId, Ct))!.State);
+    }
 }

@@ -13,7 +13,7 @@ internal static class TinyCampaign
 {
     private static CancellationToken Ct => TestFarm.Ct;
 
-    private static string SpecYaml(string datasetFile, int members, int epochs) => $"""
+    private static string SpecYaml(string datasetFile, int members, int epochs, double learningRate) => $"""
         name: tiny
         kind: ensemble
         seed: 7
@@ -27,6 +27,9 @@ internal static class TinyCampaign
         training:
           epochs: {epochs}
           batch_size: 16
+          optimizer:
+            name: sgd
+            learning_rate: {learningRate.ToString(CultureInfo.InvariantCulture)}
         ensemble:
           members: {members}
         retries: 1
@@ -49,10 +52,10 @@ internal static class TinyCampaign
     }
 
     /// <summary>Submits a campaign the way the client does: parse, read, plan, pin the dataset's hash.</summary>
-    public static async Task<long> SubmitAsync(TestFarm farm, int members, int epochs)
+    public static async Task<long> SubmitAsync(TestFarm farm, int members, int epochs, double learningRate = 0.1)
     {
         var datasetPath = WriteDataset(farm.Folder);
-        var yaml = SpecYaml("tiny.csv", members, epochs);
+        var yaml = SpecYaml("tiny.csv", members, epochs, learningRate);
         var spec = SpecParser.Parse(yaml, farm.Folder);
         var data = CsvDataset.Read(spec.Dataset.Path, spec.Dataset.CsvOptions);
         var plan = CampaignPlan.Create(spec, data);

@@ -52,8 +52,19 @@ public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : IT
 
         var test = member.Test;
         var predictions = run.Model.Predict(test);
+        if (ContainsNonFinite(predictions))
+            throw new TrialNotRetryableException(
+                $"training diverged ({run.Result.StopReason}, after {run.Result.EpochsRun} epochs): the model predicts non-finite values. " +
+                "Lower training.optimizer.learning_rate or set training.gradient_clip.");
         var metrics = TaskMetrics.Evaluate(test.Task, predictions, test.Targets, test.ClassCount);
         var (weights, json) = run.Model.Serialize();
         return new TrialOutcome(metrics, predictions, predictions.Length / test.Rows, weights, json);
+    }
+
+    private static bool ContainsNonFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+            if (!float.IsFinite(value)) return true;
+        return false;
     }
 }

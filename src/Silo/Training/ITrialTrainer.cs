@@ -15,6 +15,7 @@ public interface ITrialTrainer
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
     /// <exception cref="CampaignUnrunnableException">The campaign cannot run anywhere (e.g. its dataset is missing or changed): the silo fails the campaign.</exception>
+    /// <exception cref="TrialNotRetryableException">The trial failed in a way a retry would repeat (e.g. its seeded training diverged): it fails at once.</exception>
     /// <remarks>Any other exception fails this attempt with its message; the store retries while attempts remain.</remarks>
     Task<TrialOutcome> TrainAsync(ClaimedTrial trial, ITrialProgress progress, CancellationToken ct);
 }
@@ -31,3 +32,9 @@ public interface ITrialProgress
 
 /// <summary>A campaign that no silo can run as submitted; its message is the reason the campaign fails with.</summary>
 public sealed class CampaignUnrunnableException(string message, Exception? innerException = null) : Exception(message, innerException);
+
+/// <summary>
+/// A trial that failed deterministically: the same spec and seeds would fail the same way on any silo, so a
+/// retry would only spend time. Its message is the trial's error.
+/// </summary>
+public sealed class TrialNotRetryableException(string message) : Exception(message);
