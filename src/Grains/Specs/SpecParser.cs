@@ -95,7 +95,7 @@ public static class SpecParser
         var training = ReadTraining(root, task);
         var ensemble = ReadEnsemble(root, task);
         var retries = root.Int("retries", RetryRange) ?? 2;
-        var resources = ReadResources(root);
+        var resources = ReadResources(root, training?.Threads ?? 1);
         root.Reserved("search", "applies to kind 'search', which is not yet supported; allowed now: kind: ensemble");
         root.RejectUnknownFields();
 
@@ -263,13 +263,17 @@ public static class SpecParser
 
     private static bool IsClassification(TaskKind? task) => task is TaskKind.Binary or TaskKind.Multiclass;
 
-    private static ResourcesSpec? ReadResources(SpecMapping root)
+    /// <summary>
+    /// A silo's CPU slots stand for cores, so a built-in training of T threads occupies T slots unless
+    /// the spec says otherwise; without that, a silo would run slots × T threads on slots cores.
+    /// </summary>
+    private static ResourcesSpec? ReadResources(SpecMapping root, int trainingThreads)
     {
         var resources = root.Mapping("resources");
-        if (resources is null) return root.Has("resources") ? null : new ResourcesSpec(1);
+        if (resources is null) return root.Has("resources") ? null : new ResourcesSpec(trainingThreads);
         var slots = resources.Int("slots", SlotRange);
         resources.RejectUnknownFields();
-        return AnyInvalid(resources, ("slots", slots)) ? null : new ResourcesSpec(slots ?? 1);
+        return AnyInvalid(resources, ("slots", slots)) ? null : new ResourcesSpec(slots ?? trainingThreads);
     }
 
     private static NetworkSpec? ReadModel(SpecMapping root)

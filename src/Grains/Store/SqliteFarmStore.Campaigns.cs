@@ -13,7 +13,7 @@ public sealed partial class SqliteFarmStore
     public Task<long> CreateCampaignAsync(NewCampaign campaign, IReadOnlyList<NewTrial> trials, CancellationToken ct = default)
     {
         StoreValidation.ValidateNewCampaign(campaign, trials);
-        return Task.FromResult(Write((connection, transaction, now) =>
+        return AsTask(() => Write((connection, transaction, now) =>
         {
             var campaignId = Scalar<long>(connection, transaction, """
                 INSERT INTO campaigns (name, kind, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at)
@@ -50,15 +50,15 @@ public sealed partial class SqliteFarmStore
     }
 
     public Task<CampaignRecord?> GetCampaignAsync(long campaignId, CancellationToken ct = default) =>
-        Task.FromResult(Read(connection => FindCampaign(connection, null, campaignId), ct));
+        AsTask(() => Read(connection => FindCampaign(connection, null, campaignId), ct));
 
     public Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<CampaignRecord>>(Read(connection => List(connection, null,
+        AsTask<IReadOnlyList<CampaignRecord>>(() => Read(connection => List(connection, null,
             $"SELECT {CampaignColumns} FROM campaigns c ORDER BY c.created_at DESC, c.id DESC;",
             reader => ReadCampaign(reader, 0)), ct));
 
     public Task<CampaignTestSet> GetTestSetAsync(long campaignId, CancellationToken ct = default) =>
-        Task.FromResult(Read(connection =>
+        AsTask(() => Read(connection =>
         {
             var sets = List(connection, null,
                 "SELECT row_indices, targets, target_width, ids_json FROM campaign_test_sets WHERE campaign_id = @id;",
@@ -72,7 +72,7 @@ public sealed partial class SqliteFarmStore
         }, ct));
 
     public Task<CampaignProgress> GetProgressAsync(long campaignId, CancellationToken ct = default) =>
-        Task.FromResult(Read(connection =>
+        AsTask(() => Read(connection =>
         {
             RequireCampaignState(connection, null, campaignId);
             var counts = List(connection, null,
@@ -86,7 +86,7 @@ public sealed partial class SqliteFarmStore
         }, ct));
 
     public Task<bool> CancelCampaignAsync(long campaignId, CancellationToken ct = default) =>
-        Task.FromResult(Write((connection, transaction, now) =>
+        AsTask(() => Write((connection, transaction, now) =>
         {
             if (IsEnded(RequireCampaignState(connection, transaction, campaignId))) return false;
             EndOpenTrials(connection, transaction, campaignId, now, reason: null);
@@ -99,7 +99,7 @@ public sealed partial class SqliteFarmStore
     public Task FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default)
     {
         StoreValidation.RequireText(reason, nameof(reason));
-        Write((connection, transaction, now) =>
+        return AsTask(() => Write((connection, transaction, now) =>
         {
             if (IsEnded(RequireCampaignState(connection, transaction, campaignId))) return false;
             EndOpenTrials(connection, transaction, campaignId, now, $"campaign failed: {reason}");
@@ -107,8 +107,7 @@ public sealed partial class SqliteFarmStore
                 "UPDATE campaigns SET state = 'failed', finished_at = @now, error = @reason WHERE id = @id;",
                 ("@id", campaignId), ("@now", now), ("@reason", reason));
             return true;
-        }, ct);
-        return Task.CompletedTask;
+        }, ct));
     }
 
     private static CampaignRecord? FindCampaign(SqliteConnection connection, SqliteTransaction? transaction, long campaignId) =>

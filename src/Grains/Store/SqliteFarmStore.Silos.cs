@@ -8,7 +8,7 @@ public sealed partial class SqliteFarmStore
         StoreValidation.RequireText(silo.Id, "SiloRecord.Id");
         StoreValidation.RequireText(silo.Host, "SiloRecord.Host");
         ArgumentNullException.ThrowIfNull(silo.Slots);
-        Write((connection, transaction, _) => Execute(connection, transaction, """
+        return AsTask(() => Write((connection, transaction, _) => Execute(connection, transaction, """
             INSERT INTO silos (id, host, process_id, slots_json, state, started_at, last_heartbeat)
             VALUES (@id, @host, @pid, @slots, @state, @started, @heartbeat)
             ON CONFLICT (id) DO UPDATE SET host = excluded.host, process_id = excluded.process_id, slots_json = excluded.slots_json,
@@ -16,15 +16,14 @@ public sealed partial class SqliteFarmStore
             """,
             ("@id", silo.Id), ("@host", silo.Host), ("@pid", silo.ProcessId), ("@slots", StoreCodec.StringsToJson(silo.Slots)),
             ("@state", StoreCodec.Name(silo.State)), ("@started", StoreCodec.ToUnixMs(silo.StartedAt)),
-            ("@heartbeat", StoreCodec.ToUnixMs(silo.LastHeartbeat))), ct);
-        return Task.CompletedTask;
+            ("@heartbeat", StoreCodec.ToUnixMs(silo.LastHeartbeat))), ct));
     }
 
     public Task<IReadOnlyList<long>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken ct = default)
     {
         StoreValidation.RequireText(siloId, nameof(siloId));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        return Task.FromResult<IReadOnlyList<long>>(Write((connection, transaction, now) =>
+        return AsTask<IReadOnlyList<long>>(() => Write((connection, transaction, now) =>
         {
             if (Execute(connection, transaction, "UPDATE silos SET last_heartbeat = @now WHERE id = @silo;", ("@silo", siloId), ("@now", now)) == 0)
                 throw SiloNotRegistered(siloId);
@@ -45,16 +44,15 @@ public sealed partial class SqliteFarmStore
     public Task SetSiloStateAsync(string siloId, SiloState state, CancellationToken ct = default)
     {
         StoreValidation.RequireText(siloId, nameof(siloId));
-        Write((connection, transaction, _) =>
+        return AsTask(() => Write((connection, transaction, _) =>
             Execute(connection, transaction, "UPDATE silos SET state = @state WHERE id = @silo;",
                 ("@silo", siloId), ("@state", StoreCodec.Name(state))) == 0
                 ? throw SiloNotRegistered(siloId)
-                : true, ct);
-        return Task.CompletedTask;
+                : true, ct));
     }
 
     public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<SiloRecord>>(Read(connection => List(connection, null,
+        AsTask<IReadOnlyList<SiloRecord>>(() => Read(connection => List(connection, null,
             "SELECT id, host, process_id, slots_json, state, started_at, last_heartbeat FROM silos ORDER BY id;",
             reader => new SiloRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetInt32(2), StoreCodec.StringsFromJson(reader.GetString(3)),

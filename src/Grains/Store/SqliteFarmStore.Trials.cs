@@ -15,12 +15,12 @@ public sealed partial class SqliteFarmStore
         "SELECT EXISTS (SELECT 1 FROM trials WHERE id = @trial AND state = 'running' AND attempt = @attempt AND owner = @silo);";
 
     public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(long campaignId, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<TrialRecord>>(Read(connection => List(connection, null,
+        AsTask<IReadOnlyList<TrialRecord>>(() => Read(connection => List(connection, null,
             $"SELECT {TrialColumns} FROM trials t WHERE t.campaign_id = @id ORDER BY t.idx;",
             reader => ReadTrial(reader, 0), ("@id", campaignId)), ct));
 
     public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken ct = default) =>
-        Task.FromResult(Read(connection => List(connection, null,
+        AsTask(() => Read(connection => List(connection, null,
             $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
             reader => ReadTrial(reader, 0), ("@id", trialId)).SingleOrDefault(), ct));
 
@@ -31,7 +31,7 @@ public sealed partial class SqliteFarmStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         if (freeSlots == 0) return Task.FromResult<IReadOnlyList<ClaimedTrial>>([]);
 
-        return Task.FromResult<IReadOnlyList<ClaimedTrial>>(Write((connection, transaction, now) =>
+        return AsTask<IReadOnlyList<ClaimedTrial>>(() => Write((connection, transaction, now) =>
         {
             var chosen = ChooseQueuedTrials(connection, transaction, freeSlots);
             var leaseExpiresAt = now + (long)lease.TotalMilliseconds;
@@ -90,7 +90,7 @@ public sealed partial class SqliteFarmStore
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         ArgumentNullException.ThrowIfNull(metrics);
         var json = StoreCodec.MetricsToJson(metrics);
-        return Task.FromResult(Write((connection, transaction, now) =>
+        return AsTask(() => Write((connection, transaction, now) =>
         {
             if (!IsCurrent(connection, transaction, lease)) return false;
             Execute(connection, transaction, """
@@ -108,7 +108,7 @@ public sealed partial class SqliteFarmStore
         StoreValidation.ValidateOutcome(outcome);
         var metricsJson = StoreCodec.MetricsToJson(outcome.FinalMetrics);
         var predictions = StoreCodec.ToBlob(outcome.TestPredictions);
-        return Task.FromResult(Write((connection, transaction, now) =>
+        return AsTask(() => Write((connection, transaction, now) =>
         {
             if (!IsCurrent(connection, transaction, lease)) return false;
             var (campaignId, testRows) = List(connection, transaction, """
@@ -135,7 +135,7 @@ public sealed partial class SqliteFarmStore
     {
         StoreValidation.ValidateLease(lease);
         StoreValidation.RequireText(error, nameof(error));
-        return Task.FromResult(Write((connection, transaction, now) =>
+        return AsTask(() => Write((connection, transaction, now) =>
         {
             if (!IsCurrent(connection, transaction, lease)) return false;
             EndAttempt(connection, transaction, lease, now, AttemptOutcome.Failed, error, ownerKnows: true);
@@ -152,7 +152,7 @@ public sealed partial class SqliteFarmStore
     public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);
-        return Task.FromResult(Write((connection, transaction, now) =>
+        return AsTask(() => Write((connection, transaction, now) =>
         {
             if (!IsCurrent(connection, transaction, lease)) return false;
             EndAttempt(connection, transaction, lease, now, AttemptOutcome.Released, error: null, ownerKnows: true);
@@ -164,7 +164,7 @@ public sealed partial class SqliteFarmStore
     }
 
     public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>
-        Task.FromResult(Write((connection, transaction, writtenAt) =>
+        AsTask(() => Write((connection, transaction, writtenAt) =>
         {
             var expired = List(connection, transaction, """
                 SELECT t.id, t.campaign_id, t.failed_attempts, c.max_attempts, t.attempt, t.owner
@@ -185,7 +185,7 @@ public sealed partial class SqliteFarmStore
         }, ct));
 
     public Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<TrialAttemptRecord>>(Read(connection => List(connection, null, """
+        AsTask<IReadOnlyList<TrialAttemptRecord>>(() => Read(connection => List(connection, null, """
             SELECT trial_id, attempt, silo_id, started_at, ended_at, outcome, error
             FROM trial_attempts WHERE trial_id = @trial ORDER BY attempt;
             """,
@@ -197,7 +197,7 @@ public sealed partial class SqliteFarmStore
             ("@trial", trialId)), ct));
 
     public Task<IReadOnlyList<EpochMetrics>> GetEpochMetricsAsync(long trialId, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<EpochMetrics>>(Read(connection => List(connection, null, """
+        AsTask<IReadOnlyList<EpochMetrics>>(() => Read(connection => List(connection, null, """
             SELECT e.trial_id, e.attempt, e.epoch, e.metrics_json, e.recorded_at
             FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
             WHERE e.trial_id = @trial ORDER BY e.epoch;
@@ -207,12 +207,12 @@ public sealed partial class SqliteFarmStore
             ("@trial", trialId)), ct));
 
     public Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default) =>
-        Task.FromResult(Read(connection =>
+        AsTask(() => Read(connection =>
             Scalar<string>(connection, null, "SELECT metrics_json FROM final_metrics WHERE trial_id = @trial;", ("@trial", trialId))
                 is { } json ? StoreCodec.MetricsFromJson(json) : null, ct));
 
     public Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<TrialPredictions>>(Read(connection => List(connection, null, """
+        AsTask<IReadOnlyList<TrialPredictions>>(() => Read(connection => List(connection, null, """
             SELECT t.id, t.idx, p.values_f32le, p.width FROM predictions p JOIN trials t ON t.id = p.trial_id
             WHERE t.campaign_id = @campaign AND t.state = 'completed' ORDER BY t.idx;
             """,
@@ -221,7 +221,7 @@ public sealed partial class SqliteFarmStore
             ("@campaign", campaignId)), ct));
 
     public Task<StoredModel?> GetModelAsync(long trialId, CancellationToken ct = default) =>
-        Task.FromResult(Read(connection => List(connection, null,
+        AsTask(() => Read(connection => List(connection, null,
             "SELECT trial_id, weights, model_json FROM models WHERE trial_id = @trial;",
             reader => new StoredModel(reader.GetInt64(0), (byte[])reader["weights"], reader.GetString(2)),
             ("@trial", trialId)).SingleOrDefault(), ct));

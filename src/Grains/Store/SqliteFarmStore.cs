@@ -43,7 +43,9 @@ public sealed partial class SqliteFarmStore : IFarmStore
     /// <summary>The full path of the store file.</summary>
     public string FilePath { get; }
 
-    public Task MigrateAsync(CancellationToken ct = default)
+    public Task MigrateAsync(CancellationToken ct = default) => AsTask(() => Migrate(ct));
+
+    private bool Migrate(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         try
@@ -70,7 +72,7 @@ public sealed partial class SqliteFarmStore : IFarmStore
                     ("@v", migration.Version));
             }
             transaction.Commit();
-            return Task.CompletedTask;
+            return true;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteNotADatabase)
         {
@@ -91,6 +93,22 @@ public sealed partial class SqliteFarmStore : IFarmStore
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Hands a synchronous operation's result, or its exception, over as a task, so callers meet failures where
+    /// they await, as with any async method (argument errors are still thrown at the call).
+    /// </summary>
+    private static Task<T> AsTask<T>(Func<T> operation)
+    {
+        try
+        {
+            return Task.FromResult(operation());
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
     }
 
     private long NowMs() => StoreCodec.ToUnixMs(_clock.GetUtcNow());

@@ -116,6 +116,13 @@ public class SpecParserTests
     }
 
     [Fact]
+    public void A_trial_occupies_as_many_slots_as_it_trains_with_threads_unless_resources_say_otherwise()
+    {
+        Assert.Equal(3, Parse(Header + BinaryDataset + "training: {threads: 3}\n").Resources.Slots);
+        Assert.Equal(1, Parse(Header + BinaryDataset + "training: {threads: 3}\nresources: {slots: 1}\n").Resources.Slots);
+    }
+
+    [Fact]
     public void Adam_betas_and_step_schedule_map_to_the_optimizer_and_schedule()
     {
         var spec = Parse(Header + BinaryDataset + """

@@ -586,7 +586,9 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     {
         var store = await NewStoreAsync();
 
-        var heartbeat = await Assert.ThrowsAsync<InvalidOperationException>(() => store.HeartbeatAsync("ghost", Lease, Ct));
+        // The failure comes with the task (where callers await), not from the call itself.
+        var heartbeatTask = store.HeartbeatAsync("ghost", Lease, Ct);
+        var heartbeat = await Assert.ThrowsAsync<InvalidOperationException>(() => heartbeatTask);
         Assert.Contains("ghost", heartbeat.Message);
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetSiloStateAsync("ghost", SiloState.Stopped, Ct));
     }

@@ -82,8 +82,10 @@ public class TrainerTests
             Optimizer = new OptimizerSpec(LearningRate: 2e-2f),
             EarlyStopping = new EarlyStoppingSpec("val_loss", Patience: 5),
         };
-        var run = Trainer.Fit(new NetworkSpec([64, 64]), train, validation, options, ct: Ct);
+        var callbacks = 0;
+        var run = Trainer.Fit(new NetworkSpec([64, 64]), train, validation, options, _ => { callbacks++; return EpochDecision.Continue; }, Ct);
         var result = run.Result;
+        Assert.Equal(result.EpochsRun, callbacks);
 
         Assert.True(result.EpochsRun < 200, "early stopping should end training before the epoch limit");
         Assert.Equal(result.BestEpoch + 5, result.EpochsRun);

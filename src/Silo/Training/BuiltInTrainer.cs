@@ -1,0 +1,70 @@
+using EnsembleFarm.Grains.Planning;
+using EnsembleFarm.Grains.Specs;
+using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Models.Metrics;
+using EnsembleFarm.Models.Training;
+
+namespace EnsembleFarm.Silo.Training;
+
+/// <summary>
+/// Trains a trial with the built-in dense-network trainer, in this process. The campaign's stored spec says
+/// what to train; the trial's seeds pick its split and initialisation; the campaign's test part scores it.
+/// Training is CPU-bound and synchronous, so each trial gets a thread of its own rather than a pool thread.
+/// </summary>
+public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : ITrialTrainer
+{
+    public async Task<TrialOutcome> TrainAsync(ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
+    {
+        var spec = ReadSpec(trial.Campaign);
+        var testSet = await store.GetTestSetAsync(trial.Campaign.Id, ct);
+        return await Task.Factory.StartNew(
+            () => Train(spec, testSet, trial, progress, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>The campaign's spec as submitted, with the dataset path the submission resolved and pinned.</summary>
+    private static CampaignSpec ReadSpec(CampaignRecord campaign)
+    {
+        CampaignSpec spec;
+        try
+        {
+            spec = SpecParser.Parse(campaign.SpecYaml, Path.GetDirectoryName(campaign.DatasetPath) ?? Environment.CurrentDirectory);
+        }
+        catch (SpecException e)
+        {
+            throw new CampaignUnrunnableException($"the spec of campaign {campaign.Id} cannot be read by this silo: {e.Message}", e);
+        }
+        return spec with { Dataset = spec.Dataset with { Path = campaign.DatasetPath } };
+    }
+
+    private TrialOutcome Train(CampaignSpec spec, CampaignTestSet testSet, ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
+    {
+        var data = datasets.Get(trial.Campaign.DatasetPath, trial.Campaign.DatasetSha256, spec.Dataset.CsvOptions);
+        var member = MemberData.For(spec, data, testSet, trial.Trial);
+
+        // A refused report cancels ct (the trial is no longer ours), which ends Fit at its next check.
+        var run = Trainer.Fit(spec.Model, member.Train, member.Validation, spec.TrainingFor(trial.Trial.InitSeed),
+            report =>
+            {
+                progress.ReportEpochAsync(report.Epoch, report.Metrics, ct).GetAwaiter().GetResult();
+                return EpochDecision.Continue;
+            },
+            ct);
+
+        var test = member.Test;
+        var predictions = run.Model.Predict(test);
+        if (ContainsNonFinite(predictions))
+            throw new TrialNotRetryableException(
+                $"training diverged ({run.Result.StopReason}, after {run.Result.EpochsRun} epochs): the model predicts non-finite values. " +
+                "Lower training.optimizer.learning_rate or set training.gradient_clip.");
+        var metrics = TaskMetrics.Evaluate(test.Task, predictions, test.Targets, test.ClassCount);
+        var (weights, json) = run.Model.Serialize();
+        return new TrialOutcome(metrics, predictions, predictions.Length / test.Rows, weights, json);
+    }
+
+    private static bool ContainsNonFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+            if (!float.IsFinite(value)) return true;
+        return false;
+    }
+}
