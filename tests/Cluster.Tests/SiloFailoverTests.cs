@@ -7,13 +7,15 @@ public sealed class SiloFailoverTests
 {
     private const int Members = 4;
 
+    /// <summary>Enough that a trial caught in its first half is still running when the kill lands a moment later.</summary>
+    private const int Epochs = 400;
+
     [Fact]
     public async Task A_killed_silos_trial_is_requeued_and_completed_by_the_other_silo()
     {
         await using var workspace = new ClusterWorkspace();
         await workspace.GenerateDataAsync(rows: 600, seed: 6);
-        // enough epochs that a trial is still running when the kill lands
-        var spec = workspace.WriteSpec("failover", Members, epochs: 400);
+        var spec = workspace.WriteSpec("failover", Members, Epochs);
         // a short lease so the survivor notices the dead silo within seconds
         var (farm, siloIds) = await workspace.StartSilosAsync(2, "--lease", "2s");
         var (victim, victimId, survivorId) = (farm.Silos[0], siloIds[0], siloIds[1]);
@@ -26,7 +28,8 @@ public sealed class SiloFailoverTests
         {
             foreach (var trial in await store.GetTrialsAsync(campaignId, ct))
             {
-                if (trial.State == TrialState.Running && trial.Owner == victimId && (await store.GetEpochMetricsAsync(trial.Id, ct)).Count > 0)
+                if (trial.State == TrialState.Running && trial.Owner == victimId
+                    && (await store.GetEpochMetricsAsync(trial.Id, ct)).Count is > 0 and < Epochs / 2)
                 {
                     killedTrial = trial;
                     return true;

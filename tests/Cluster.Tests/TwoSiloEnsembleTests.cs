@@ -12,7 +12,8 @@ public sealed class TwoSiloEnsembleTests
     {
         await using var workspace = new ClusterWorkspace();
         await workspace.GenerateDataAsync(rows: 600, seed: 5);
-        var spec = workspace.WriteSpec("pair", Members, epochs: 5);
+        // long enough trials that one silo cannot finish them all before the other's first claim
+        var spec = workspace.WriteSpec("pair", Members, epochs: 20);
         var (_, siloIds) = await workspace.StartSilosAsync(2);
 
         var campaignId = await workspace.SubmitAsync(spec);
