@@ -18,7 +18,7 @@ namespace EnsembleFarm.Bench;
 /// own process, every epoch and result written to the store, timed from the submit until the store says
 /// the campaign completed;</item>
 /// <item>directly: the same members' trainings (same splits, seeds and thread counts) back to back on as
-/// many worker threads as the farm has slots, in this process, timed from reading the CSV until the last
+/// many workers as the farm runs trials at once, in this process, timed from reading the CSV until the last
 /// member has predicted its test rows.</item>
 /// </list>
 /// Both do the same training work (their test predictions are compared bit for bit), so the difference is
@@ -42,27 +42,27 @@ internal static class FarmOverhead
             var generated = await ChildProcess.RunAsync(client, ["data", "generate", "--out", spec.Dataset.Path], CancellationToken.None);
             if (generated.ExitCode != 0) throw new InvalidOperationException($"farm data generate failed: {generated.StandardError}");
         }
-        var slotsPerSilo = FarmSizing.SlotsPerSilo(Environment.ProcessorCount, spec.Training.Threads);
-        var totalSlots = slotsPerSilo.Sum();
+        var slotsPerSilo = FarmSizing.SlotsPerSilo(Environment.ProcessorCount, spec.Resources.Slots);
+        var trialsAtOnce = slotsPerSilo.Sum() / spec.Resources.Slots;
         Console.WriteLine($"farm-overhead: {spec.Ensemble.Members} members of '{spec.Name}', {spec.Training.Epochs} epochs, " +
-                          $"{spec.Training.Threads} thread(s) per training, {totalSlots} slot(s) ({slotsPerSilo.Count} silo(s)), {Environment.ProcessorCount} cores, " +
+                          $"{spec.Training.Threads} thread(s) per training, {trialsAtOnce} at once ({slotsPerSilo.Count} silo(s)), {Environment.ProcessorCount} cores, " +
                           $"best of {Repetitions}");
 
         var folder = Directory.CreateTempSubdirectory("ensemblefarm-bench-").FullName;
         try
         {
-            await using var farm = await RunningFarm.StartAsync(Path.Combine(folder, "farm.db"), slotsPerSilo);
+            await using var farm = await RunningFarm.StartAsync(Path.Combine(folder, "farm.db"), slotsPerSilo, trialsAtOnce);
             var farmRuns = new List<FarmRun>();
             var directRuns = new List<DirectRun>();
             for (var repetition = 1; repetition <= Repetitions; repetition++)
             {
                 var viaFarm = await farm.RunCampaignAsync(specPath, client);
-                var direct = RunDirectly(spec, totalSlots);
+                var direct = RunDirectly(spec, trialsAtOnce);
                 farmRuns.Add(viaFarm);
                 directRuns.Add(direct);
                 // (the build sets InvariantGlobalization: numbers print with a '.' everywhere)
                 Console.WriteLine($"  run {repetition}: farm {viaFarm.Seconds:0.00} s (submit to first claim {viaFarm.FirstClaimSeconds:0.00} s, " +
-                                  $"idle between trials {viaFarm.IdleBetweenTrialsSeconds:0.00} s per slot, last result to seen complete " +
+                                  $"lanes idle {viaFarm.IdleLaneSeconds:0.00} s each, last result to seen complete " +
                                   $"{viaFarm.TailSeconds:0.00} s, mean trial {viaFarm.MeanTrialSeconds:0.000} s); direct {direct.Seconds:0.00} s " +
                                   $"(mean training {direct.MeanMemberSeconds:0.000} s)");
                 if (!Identical(viaFarm.Predictions, direct.Predictions))
@@ -96,7 +96,7 @@ internal static class FarmOverhead
 
     /// <summary>One campaign through the farm, and where its time went besides training (from the trials' times in the store).</summary>
     private sealed record FarmRun(
-        double Seconds, double FirstClaimSeconds, double IdleBetweenTrialsSeconds, double TailSeconds, double MeanTrialSeconds,
+        double Seconds, double FirstClaimSeconds, double IdleLaneSeconds, double TailSeconds, double MeanTrialSeconds,
         IReadOnlyList<TrialPredictions> Predictions);
 
     /// <summary>Silo processes on a store, started once and given one campaign after another, as a farm is used.</summary>
@@ -105,18 +105,19 @@ internal static class FarmOverhead
         private readonly LocalFarm _silos;
         private readonly IFarmStore _store;
         private readonly string _storePath;
-        private readonly int _slots;
+        private readonly int _lanes;
 
-        private RunningFarm(LocalFarm silos, IFarmStore store, string storePath, int slots, double startupSeconds)
+        private RunningFarm(LocalFarm silos, IFarmStore store, string storePath, int lanes, double startupSeconds)
         {
-            (_silos, _store, _storePath, _slots) = (silos, store, storePath, slots);
+            (_silos, _store, _storePath, _lanes) = (silos, store, storePath, lanes);
             StartupSeconds = startupSeconds;
         }
 
         /// <summary>From starting the silo processes until every one has said it is ready.</summary>
         public double StartupSeconds { get; }
 
-        public static async Task<RunningFarm> StartAsync(string storePath, IReadOnlyList<int> slotsPerSilo)
+        /// <param name="lanes">How many trials the silos run at once.</param>
+        public static async Task<RunningFarm> StartAsync(string storePath, IReadOnlyList<int> slotsPerSilo, int lanes)
         {
             var ready = 0;
             var clock = Stopwatch.StartNew();
@@ -126,7 +127,7 @@ internal static class FarmOverhead
             });
             while (Volatile.Read(ref ready) < slotsPerSilo.Count) await Task.Delay(CompletionPoll);
             var startupSeconds = clock.Elapsed.TotalSeconds;
-            return new RunningFarm(silos, await FarmStoreFactory.OpenAsync(storePath), storePath, slotsPerSilo.Sum(), startupSeconds);
+            return new RunningFarm(silos, await FarmStoreFactory.OpenAsync(storePath), storePath, lanes, startupSeconds);
         }
 
         /// <summary>Submits the spec with <c>farm submit</c> and waits until the store says the campaign completed.</summary>
@@ -146,18 +147,16 @@ internal static class FarmOverhead
                 throw new InvalidOperationException($"the campaign ended {campaign.State}: {campaign.Error}");
 
             var trials = await _store.GetTrialsAsync(campaignId);
-            var idle = trials.GroupBy(t => t.Owner).Sum(silo =>
-            {
-                // a one-slot silo claims its next trial after finishing the previous one: what lies between is idle
-                var ordered = silo.OrderBy(t => t.StartedAt).ToList();
-                return ordered.Zip(ordered.Skip(1), (before, after) => Math.Max(0, (after.StartedAt!.Value - before.FinishedAt!.Value).TotalSeconds)).Sum();
-            });
+            var firstClaim = trials.Min(t => t.StartedAt!.Value);
+            var lastResult = trials.Max(t => t.FinishedAt!.Value);
+            var trialSeconds = trials.Select(t => (t.FinishedAt!.Value - t.StartedAt!.Value).TotalSeconds).ToList();
             return new FarmRun(
                 seconds,
-                (trials.Min(t => t.StartedAt!.Value) - submittedAt).TotalSeconds,
-                idle / _slots,
-                (seenComplete - trials.Max(t => t.FinishedAt!.Value)).TotalSeconds,
-                trials.Average(t => (t.FinishedAt!.Value - t.StartedAt!.Value).TotalSeconds),
+                (firstClaim - submittedAt).TotalSeconds,
+                // the time between first claim and last result that the lanes did not spend in a trial
+                (lastResult - firstClaim).TotalSeconds - trialSeconds.Sum() / _lanes,
+                (seenComplete - lastResult).TotalSeconds,
+                trialSeconds.Average(),
                 await _store.GetPredictionsAsync(campaignId));
         }
 

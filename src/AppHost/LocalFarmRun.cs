@@ -76,7 +76,7 @@ internal sealed class LocalFarmRun(LocalFarmRun.Settings settings)
         }
 
         var slotsPerSilo = SlotsPerSilo(spec);
-        Say($"store {storePath}; {slotsPerSilo.Count} silo(s) with {string.Join(" + ", slotsPerSilo)} slot(s), {spec.Training.Threads} thread(s) per trial");
+        Say($"store {storePath}; {slotsPerSilo.Count} silo(s) with {string.Join(" + ", slotsPerSilo)} slot(s), {spec.Resources.Slots} slot(s) per trial");
         // On Ctrl+C a silo gives its unfinished trials back to the queue at once (no attempt spent) rather
         // than finishing them: the user asked to stop, and the next farm on this store resumes them.
         await using var farm = LocalFarm.Start(FarmTool.Find(FarmTool.Silo), storePath, slotsPerSilo, WriteSiloLine, ["--drain", "release"]);
@@ -118,7 +118,7 @@ internal sealed class LocalFarmRun(LocalFarmRun.Settings settings)
 
     private IReadOnlyList<int> SlotsPerSilo(CampaignSpec spec)
     {
-        var sized = FarmSizing.SlotsPerSilo(Environment.ProcessorCount, spec.Training.Threads);
+        var sized = FarmSizing.SlotsPerSilo(Environment.ProcessorCount, spec.Resources.Slots);
         var silos = settings.Silos ?? sized.Count;
         return Enumerable.Range(0, silos).Select(i => settings.SlotsPerSilo ?? sized[Math.Min(i, sized.Count - 1)]).ToArray();
     }

@@ -8,7 +8,7 @@ var spec = new Option<string>("--spec")
 };
 var store = new Option<string?>("--store") { Description = "The store file (default: $ENSEMBLEFARM_STORE, else ./.farm/farm.db)" };
 var silos = new Option<int?>("--silos") { Description = "Silo processes to start (default: 2, or 1 on a single slot)" };
-var slots = new Option<int?>("--slots") { Description = "Slots of each silo (default: cores / training.threads, shared by the silos)" };
+var slots = new Option<int?>("--slots") { Description = "Slots (cores) of each silo (default: the machine's cores, shared by the silos in whole trials)" };
 foreach (var count in new[] { silos, slots })
     count.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
 
