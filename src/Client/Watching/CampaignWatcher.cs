@@ -12,6 +12,12 @@ internal sealed record WatchSnapshot(CampaignRecord Campaign, CampaignProgress P
         $"{Formats.State(Campaign.State)}: {Progress.Finished}/{Progress.Total} done (completed {Progress.Completed}, failed {Progress.Failed}, " +
         $"cancelled {Progress.Cancelled}), running {Progress.Running}, queued {Progress.Queued}, elapsed {Formats.Duration(Elapsed)}" +
         (Formats.HasEnded(Campaign.State) ? "" : $", remaining {(Remaining is { } r ? "~" + Formats.Duration(r) : "unknown")}");
+
+    /// <summary>The same, short enough to sit beside a progress bar on an 80-column terminal.</summary>
+    public string LiveSummary =>
+        $"{Progress.Finished}/{Progress.Total} · {Progress.Running} running · {Progress.Queued} queued · {Progress.Failed} failed · " +
+        $"{Formats.Duration(Elapsed)}" +
+        (Formats.HasEnded(Campaign.State) ? $" · {Formats.State(Campaign.State)}" : Remaining is { } r ? $" · ~{Formats.Duration(r)} left" : "");
 }
 
 /// <summary>
@@ -70,15 +76,15 @@ internal sealed class CampaignWatcher(IFarmStore store, CliEnvironment environme
         console.WriteLine($"campaign {campaignId} '{first.Campaign.Name}': {first.Progress.Total} trials");
         var final = await console.Progress()
             .AutoClear(false)
-            .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Columns(new ProgressBarColumn { Width = 20 }, new TaskDescriptionColumn { Alignment = Justify.Left })
             .StartAsync(async context =>
             {
-                var bar = context.AddTask("", maxValue: Math.Max(1, first.Progress.Total));
+                var bar = context.AddTask(Markup.Escape(first.LiveSummary), maxValue: Math.Max(1, first.Progress.Total));
                 var snapshot = first;
                 while (true)
                 {
                     bar.Value = snapshot.Progress.Finished;
-                    bar.Description = Markup.Escape(snapshot.Summary);
+                    bar.Description = Markup.Escape(snapshot.LiveSummary);
                     context.Refresh();
                     if (Formats.HasEnded(snapshot.Campaign.State)) return snapshot.Campaign;
                     await Task.Delay(pollInterval, ct);
