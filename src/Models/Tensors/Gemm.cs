@@ -121,13 +121,13 @@ public static class Gemm
             if (rowEnd <= rowStart || colEnd <= colStart) return;
             var a = new StridedMatrix(A.At(rowStart, 0), A.RowStride, A.ColStride);
             var b = new StridedMatrix(B.At(0, colStart), B.RowStride, B.ColStride);
-            var c = C + (nint)rowStart * N + colStart;
+            var c = new StridedMatrix(C + (nint)rowStart * N + colStart, N, 1);
             int m = rowEnd - rowStart, n = colEnd - colStart;
             switch (Isa)
             {
-                case GemmIsa.Vector512: BlockedGemm.Run<Kernel512>(a, b, c, N, m, K, n, Accumulate); break;
-                case GemmIsa.Vector256: BlockedGemm.Run<Kernel256>(a, b, c, N, m, K, n, Accumulate); break;
-                default: BlockedGemm.Run<KernelScalar>(a, b, c, N, m, K, n, Accumulate); break;
+                case GemmIsa.Vector512: BlockedGemm.Run<Kernel512>(a, b, c, m, K, n, Accumulate); break;
+                case GemmIsa.Vector256: BlockedGemm.Run<Kernel256>(a, b, c, m, K, n, Accumulate); break;
+                default: BlockedGemm.Run<KernelScalar>(a, b, c, m, K, n, Accumulate); break;
             }
         }
 
