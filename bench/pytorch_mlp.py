@@ -70,7 +70,7 @@ def main(argv):
         started = time.perf_counter()
         loss = train(model, features, labels, batch, epochs, binary)
         seconds = time.perf_counter() - started
-        print(json.dumps({"side": "pytorch", "network": name, "threads": threads,
+        print(json.dumps({"side": "pytorch", "network": name, "batch": batch, "threads": threads,
                           "samples_per_s": round(rows * epochs / seconds, 1), "seconds": round(seconds, 4),
                           "final_loss": round(loss, 5), "torch": torch.__version__,
                           "torch_threads": torch.get_num_threads(), "blas": mapped_blas()}), flush=True)

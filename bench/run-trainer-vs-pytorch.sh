@@ -23,8 +23,10 @@ openblas=/usr/lib/x86_64-linux-gnu/openblas-openmp
 dotnet build bench/EnsembleFarm.Bench -c Release -v q -nologo >/dev/null
 bench=(dotnet bench/EnsembleFarm.Bench/bin/Release/net10.0/EnsembleFarm.Bench.dll)
 
+# OMP_WAIT_POLICY=PASSIVE: on this shared 2-core machine OpenMP's default spin-waiting made 2-thread torch 20-50x
+# slower whenever another process held a core (measured 6,573 vs 116,930 samples/s on mlp-10); passive is its best.
 pytorch() { # network widths batch rows epochs threads
-  OMP_NUM_THREADS=$6 OPENBLAS_NUM_THREADS=$6 LD_LIBRARY_PATH=$openblas \
+  OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$6 OPENBLAS_NUM_THREADS=$6 LD_LIBRARY_PATH=$openblas \
     /usr/bin/python3 bench/pytorch_mlp.py "$1" "$2" "$3" "$4" "$5" "$6" 1
 }
 
@@ -57,12 +59,12 @@ print()
 print("| network | batch | threads | EnsembleFarm samples/s | PyTorch samples/s | ratio | repetitions |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 keys = sorted({(r["network"], r["threads"]) for r in rows}, key=lambda k: (int(k[0].split("-")[1]), k[1]))
-batches = {"mlp-10": 256, "mlp-81": 256, "mlp-914": 64}
 for network, threads in keys:
     ours = [r["samples_per_s"] for r in rows if r["side"] == "efarm" and r["network"] == network and r["threads"] == threads]
     theirs = [r["samples_per_s"] for r in rows if r["side"] == "pytorch" and r["network"] == network and r["threads"] == threads]
+    batch = next(r["batch"] for r in rows if r["network"] == network)
     a, b = statistics.median(ours), statistics.median(theirs)
-    print(f"| {network} | {batches.get(network, '')} | {threads} | {a:,.0f} | {b:,.0f} | {a / b:.2f} | {len(ours)} |")
+    print(f"| {network} | {batch} | {threads} | {a:,.0f} | {b:,.0f} | {a / b:.2f} | {len(ours)} |")
 PY
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
