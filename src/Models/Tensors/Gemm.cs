@@ -15,8 +15,9 @@ namespace EnsembleFarm.Models.Tensors;
 public static class Gemm
 {
     /// <summary>
-    /// Below this many multiply-adds (m·k·n) a second thread costs more than it saves: measured with
-    /// bench/EnsembleFarm.Bench (<c>gemm-threads</c>) on the 2-core Zen 4 the project runs on.
+    /// Below this many multiply-adds (m·k·n) the product runs on one thread whatever the budget: 256×64·64×64
+    /// (2²⁰) is the smallest training product where a second thread paid on the idle 2-core Zen 4 (STACK.md §5:
+    /// 65.6 vs 47.6 GFLOP/s); smaller ones are a few µs, less than handing work to a pool thread costs.
     /// </summary>
     internal const long ParallelMinimumWork = 1L << 20;
 
@@ -62,9 +63,9 @@ public static class Gemm
             var left = transposeA ? new StridedMatrix(pa, 1, m) : new StridedMatrix(pa, k, 1);
             var right = transposeB ? new StridedMatrix(pb, 1, k) : new StridedMatrix(pb, n, 1);
             var product = new Product(left, right, pc, m, k, n, accumulate, isa);
-            var parts = (long)m * k * n >= ParallelMinimumWork ? Math.Min(threads, Environment.ProcessorCount) : 1;
-            if (parts <= 1) product.RunAll();
-            else product.RunSplit(parts);
+            var usable = (long)m * k * n >= ParallelMinimumWork ? Math.Min(threads, Environment.ProcessorCount) : 1;
+            if (usable <= 1) product.RunAll();
+            else product.RunSplit(usable);
         }
     }
 
@@ -89,30 +90,33 @@ public static class Gemm
         public void RunAll() => RunSlice(0, M, 0, N);
 
         /// <summary>
-        /// Rows when there are enough tile rows to go round, else columns; slice edges fall on tile edges so no
-        /// part computes a ragged tile that a single thread would not.
+        /// Splits the output into twice as many slices as threads, taken by whichever thread is free: on a shared
+        /// machine a thread that is not scheduled then delays only its own slice, and the caller does the rest
+        /// (even slices were slower at 2 threads than at 1 under load). Column slices when there are enough, as
+        /// each packs only its own columns of B; row slices each pack all of B. Slice edges fall on tile edges
+        /// so the slices together pad no more than one thread would.
         /// </summary>
-        public void RunSplit(int parts)
+        public void RunSplit(int threads)
         {
             var (rows, cols) = TileShape(Isa);
             var rowTiles = (M + rows - 1) / rows;
             var colTiles = (N + cols - 1) / cols;
-            var byRows = rowTiles >= parts || rowTiles >= colTiles;
-            var tiles = byRows ? rowTiles : colTiles;
-            parts = Math.Min(parts, tiles);
-            if (parts <= 1)
+            var slices = 2 * threads;
+            var byColumns = colTiles >= slices || colTiles >= rowTiles;
+            var tiles = byColumns ? colTiles : rowTiles;
+            slices = Math.Min(slices, tiles);
+            if (slices <= 1)
             {
                 RunAll();
                 return;
             }
-            var tilesPerPart = (tiles + parts - 1) / parts;
-            var step = tilesPerPart * (byRows ? rows : cols);
+            var step = (tiles + slices - 1) / slices * (byColumns ? cols : rows);
             var self = this;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = threads }, slice =>
             {
-                var start = part * step;
-                if (byRows) self.RunSlice(start, Math.Min(self.M, start + step), 0, self.N);
-                else self.RunSlice(0, self.M, start, Math.Min(self.N, start + step));
+                var start = slice * step;
+                if (byColumns) self.RunSlice(0, self.M, start, Math.Min(self.N, start + step));
+                else self.RunSlice(start, Math.Min(self.M, start + step), 0, self.N);
             });
         }
 
