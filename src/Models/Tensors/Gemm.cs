@@ -15,11 +15,13 @@ namespace EnsembleFarm.Models.Tensors;
 public static class Gemm
 {
     /// <summary>
-    /// Below this many multiply-adds (m·k·n) the product runs on one thread whatever the budget: 256×64·64×64
-    /// (2²⁰) is the smallest training product where a second thread paid on the idle 2-core Zen 4 (STACK.md §5:
-    /// 65.6 vs 47.6 GFLOP/s); smaller ones are a few µs, less than handing work to a pool thread costs.
+    /// Below this many multiply-adds (m·k·n, about 80 µs on one Zen 4 core) a product runs on one thread whatever
+    /// the budget. On the idle 2-core machine a second thread paid from 2²⁰ (STACK.md §5), but with the other core
+    /// busy (the farm's normal state: other trainings) every split product waited on a descheduled thread: 2 threads
+    /// took 1.6–2× as long as 1 for 256×64·64×64 to 256×128·128×128, and broke even near 64×914·914×256
+    /// (bench/EnsembleFarm.Bench gemm, docs/benchmarks.md).
     /// </summary>
-    internal const long ParallelMinimumWork = 1L << 20;
+    internal const long ParallelMinimumWork = 1L << 23;
 
     internal static GemmIsa BestIsa { get; } =
         Vector512.IsHardwareAccelerated ? GemmIsa.Vector512

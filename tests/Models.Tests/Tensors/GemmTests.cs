@@ -56,7 +56,7 @@ public sealed class GemmTests
         var isa = Enum.Parse<GemmIsa>(isaName);
         var rng = new Rng(5);
         // Big enough to be split (m·k·n over the parallel threshold), with ragged edges in every dimension.
-        foreach (var (m, k, n) in new[] { (203, 301, 77), (9, 700, 301), (130, 1030, 9) })
+        foreach (var (m, k, n) in new[] { (203, 301, 177), (9, 3200, 301), (520, 1900, 9) })
         {
             Assert.True((long)m * k * n >= Gemm.ParallelMinimumWork);
             var a = Random(rng, m * k);
