@@ -26,7 +26,7 @@ internal readonly unsafe struct StridedMatrix(float* origin, nint rowStride, nin
 internal static unsafe class BlockedGemm
 {
     /// <summary>Most steps of k per packed panel: 256 × 32 floats = 32 KiB, the Zen 4 L1.</summary>
-    internal const int DepthBlock = 256;
+    private const int DepthBlock = 256;
 
     /// <summary>Most columns of B packed at once: 256 × 512 floats = 512 KiB, half the Zen 4 L2.</summary>
     private const int ColumnBlock = 512;
@@ -35,8 +35,9 @@ internal static unsafe class BlockedGemm
     [ThreadStatic] private static float[]? t_edgeA;
 
     /// <summary>
-    /// C (+)= A·B, computed as Cᵀ (+)= Bᵀ·Aᵀ when that pads less: a one-column output (a layer with one logit)
-    /// would otherwise fill a 32-wide tile for one useful column. Both orders run the same FMAs per element.
+    /// C (+)= A·B, computed as Cᵀ (+)= Bᵀ·Aᵀ when that pads less than half as much: a one-column output (a layer
+    /// with one logit) would otherwise fill a 32-wide tile for one useful column. Not for a smaller gain, because
+    /// the transposed C goes through the scalar tile merge. Both orders run the same FMAs per element.
     /// </summary>
     public static void Run<TKernel>(StridedMatrix a, StridedMatrix b, StridedMatrix c, int m, int k, int n, bool accumulate)
         where TKernel : IMicroKernel

@@ -15,13 +15,14 @@ namespace EnsembleFarm.Models.Tensors;
 public static class Gemm
 {
     /// <summary>
-    /// Below this many multiply-adds (m·k·n, about 80 µs on one Zen 4 core) a product runs on one thread whatever
-    /// the budget. On the idle 2-core machine a second thread paid from 2²⁰ (STACK.md §5), but with the other core
-    /// busy (the farm's normal state: other trainings) every split product waited on a descheduled thread: 2 threads
-    /// took 1.6–2× as long as 1 for 256×64·64×64 to 256×128·128×128, and broke even near 64×914·914×256
-    /// (bench/EnsembleFarm.Bench gemm, docs/benchmarks.md).
+    /// Below this many multiply-adds (m·k·n, about 1.3 ms on one Zen 4 core) a product runs on one thread whatever
+    /// the budget. A split call waits for its slowest slice, and with the other core busy (this shared machine's
+    /// normal state, and a farm's: other trainings) a pool thread waits up to a scheduler time slice to run. On the
+    /// idle machine 2 threads paid from 2²⁰ (STACK.md §5), but under load they lost on every product of the
+    /// benchmark networks: mlp-914 trained at 38–51 k samples/s at 2 threads with its 15 M multiply-add products
+    /// split, 52–59 k unsplit, 55–61 k at 1 thread (docs/benchmarks.md).
     /// </summary>
-    internal const long ParallelMinimumWork = 1L << 23;
+    internal const long ParallelMinimumWork = 1L << 27;
 
     internal static GemmIsa BestIsa { get; } =
         Vector512.IsHardwareAccelerated ? GemmIsa.Vector512
@@ -30,27 +31,27 @@ public static class Gemm
 
     /// <summary>C[m×n] (+)= A[m×k] · B[k×n].</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1) =>
-        Multiply(a, b, c, m, k, n, accumulate, threads, BestIsa);
+        Multiply(a, b, c, m, k, n, accumulate, threads, BestIsa, ParallelMinimumWork);
 
     /// <summary>C[m×n] (+)= A[m×k] · Bᵀ, with B stored as [n×k].</summary>
     public static void MultiplyTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1) =>
-        MultiplyTransposeB(a, b, c, m, k, n, accumulate, threads, BestIsa);
+        MultiplyTransposeB(a, b, c, m, k, n, accumulate, threads, BestIsa, ParallelMinimumWork);
 
     /// <summary>C[m×n] (+)= Aᵀ · B, with A stored as [k×m] and B as [k×n].</summary>
     public static void MultiplyTransposeA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1) =>
-        MultiplyTransposeA(a, b, c, m, k, n, accumulate, threads, BestIsa);
+        MultiplyTransposeA(a, b, c, m, k, n, accumulate, threads, BestIsa, ParallelMinimumWork);
 
-    internal static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa) =>
-        Run(a, b, c, m, k, n, accumulate, threads, isa, transposeA: false, transposeB: false);
+    internal static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa, long parallelMinimumWork) =>
+        Run(a, b, c, m, k, n, accumulate, threads, isa, parallelMinimumWork, transposeA: false, transposeB: false);
 
-    internal static void MultiplyTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa) =>
-        Run(a, b, c, m, k, n, accumulate, threads, isa, transposeA: false, transposeB: true);
+    internal static void MultiplyTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa, long parallelMinimumWork) =>
+        Run(a, b, c, m, k, n, accumulate, threads, isa, parallelMinimumWork, transposeA: false, transposeB: true);
 
-    internal static void MultiplyTransposeA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa) =>
-        Run(a, b, c, m, k, n, accumulate, threads, isa, transposeA: true, transposeB: false);
+    internal static void MultiplyTransposeA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa, long parallelMinimumWork) =>
+        Run(a, b, c, m, k, n, accumulate, threads, isa, parallelMinimumWork, transposeA: true, transposeB: false);
 
     private static unsafe void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
-        bool accumulate, int threads, GemmIsa isa, bool transposeA, bool transposeB)
+        bool accumulate, int threads, GemmIsa isa, long parallelMinimumWork, bool transposeA, bool transposeB)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
@@ -65,7 +66,7 @@ public static class Gemm
             var left = transposeA ? new StridedMatrix(pa, 1, m) : new StridedMatrix(pa, k, 1);
             var right = transposeB ? new StridedMatrix(pb, 1, k) : new StridedMatrix(pb, n, 1);
             var product = new Product(left, right, pc, m, k, n, accumulate, isa);
-            var usable = (long)m * k * n >= ParallelMinimumWork ? Math.Min(threads, Environment.ProcessorCount) : 1;
+            var usable = (long)m * k * n >= parallelMinimumWork ? Math.Min(threads, Environment.ProcessorCount) : 1;
             if (usable <= 1) product.RunAll();
             else product.RunSplit(usable);
         }

@@ -55,17 +55,16 @@ public sealed class GemmTests
     {
         var isa = Enum.Parse<GemmIsa>(isaName);
         var rng = new Rng(5);
-        // Big enough to be split (m·k·n over the parallel threshold), with ragged edges in every dimension.
-        foreach (var (m, k, n) in new[] { (203, 301, 177), (9, 3200, 301), (520, 1900, 9) })
+        // Split whatever the size (threshold 0), with ragged edges in every dimension: by columns, then by rows.
+        foreach (var (m, k, n) in new[] { (53, 301, 177), (9, 700, 301), (130, 300, 9) })
         {
-            Assert.True((long)m * k * n >= Gemm.ParallelMinimumWork);
             var a = Random(rng, m * k);
             var b = Random(rng, k * n);
             var initial = Random(rng, m * n);
             var one = (float[])initial.Clone();
             var two = (float[])initial.Clone();
-            Call(form, a, b, one, m, k, n, accumulate: true, threads: 1, isa);
-            Call(form, a, b, two, m, k, n, accumulate: true, threads: 2, isa);
+            Call(form, a, b, one, m, k, n, accumulate: true, threads: 1, isa, parallelMinimumWork: 0);
+            Call(form, a, b, two, m, k, n, accumulate: true, threads: 2, isa, parallelMinimumWork: 0);
             Assert.Equal(one, two);
         }
     }
@@ -104,11 +103,11 @@ public sealed class GemmTests
             var a = Random(rng, m * k);
             var b = Random(rng, k * n);
             var scalar = new float[m * n];
-            Gemm.Multiply(a, b, scalar, m, k, n, accumulate: false, threads: 1, GemmIsa.Scalar);
+            Call(Form.Plain, a, b, scalar, m, k, n, accumulate: false, threads: 1, GemmIsa.Scalar);
             foreach (var isa in new[] { GemmIsa.Vector256, GemmIsa.Vector512 })
             {
                 var vector = new float[m * n];
-                Gemm.Multiply(a, b, vector, m, k, n, accumulate: false, threads: 2, isa);
+                Call(Form.Plain, a, b, vector, m, k, n, accumulate: false, threads: 2, isa, parallelMinimumWork: 0);
                 for (var i = 0; i < m * n; i++) Assert.Equal(scalar[i], vector[i], 1e-3f * MathF.Sqrt(k));
             }
         }
@@ -127,13 +126,14 @@ public sealed class GemmTests
         Assert.Equal("threads", Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(four, four, four, 2, 2, 2, threads: 0)).ParamName);
     }
 
-    private static void Call(Form form, float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa)
+    private static void Call(Form form, float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, int threads, GemmIsa isa,
+        long parallelMinimumWork = Gemm.ParallelMinimumWork)
     {
         switch (form)
         {
-            case Form.Plain: Gemm.Multiply(a, b, c, m, k, n, accumulate, threads, isa); break;
-            case Form.TransposeA: Gemm.MultiplyTransposeA(a, b, c, m, k, n, accumulate, threads, isa); break;
-            default: Gemm.MultiplyTransposeB(a, b, c, m, k, n, accumulate, threads, isa); break;
+            case Form.Plain: Gemm.Multiply(a, b, c, m, k, n, accumulate, threads, isa, parallelMinimumWork); break;
+            case Form.TransposeA: Gemm.MultiplyTransposeA(a, b, c, m, k, n, accumulate, threads, isa, parallelMinimumWork); break;
+            default: Gemm.MultiplyTransposeB(a, b, c, m, k, n, accumulate, threads, isa, parallelMinimumWork); break;
         }
     }
 
