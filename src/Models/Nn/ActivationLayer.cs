@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EnsembleFarm.Models.Nn;
@@ -32,6 +33,7 @@ public sealed class ActivationLayer : Layer
         if (Kind == Activation.Gelu && _geluTanh.Length < rows * InputWidth) _geluTanh = new float[rows * InputWidth];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, in PassOptions pass)
     {
         var n = rows * InputWidth;
@@ -48,6 +50,7 @@ public sealed class ActivationLayer : Layer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient,
         Span<float> inputGradient, int rows, in PassOptions pass)
     {
@@ -68,6 +71,7 @@ public sealed class ActivationLayer : Layer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeakyRelu(ReadOnlySpan<float> x, Span<float> y, float slope)
     {
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
@@ -78,6 +82,7 @@ public sealed class ActivationLayer : Layer
     }
 
     /// <summary>dx = dy where the sign source is positive, slope·dy elsewhere (relu passes its output, leaky relu its input).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeakyReluBackward(ReadOnlySpan<float> signSource, ReadOnlySpan<float> dy, Span<float> dx, float slope)
     {
         var vs = MemoryMarshal.Cast<float, Vector<float>>(signSource);
@@ -88,6 +93,7 @@ public sealed class ActivationLayer : Layer
         for (var i = vs.Length * Vector<float>.Count; i < dy.Length; i++) dx[i] = signSource[i] > 0f ? dy[i] : dy[i] * slope;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
@@ -97,6 +103,7 @@ public sealed class ActivationLayer : Layer
         for (var i = vy.Length * Vector<float>.Count; i < y.Length; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
@@ -107,6 +114,7 @@ public sealed class ActivationLayer : Layer
     }
 
     /// <summary>y = x/2 · (1 + t), t = tanh(√(2/π)(x + 0.044715x³)); t is kept for the backward pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gelu(ReadOnlySpan<float> x, Span<float> y, Span<float> t)
     {
         TensorPrimitives.Multiply(x, x, t);
@@ -120,6 +128,7 @@ public sealed class ActivationLayer : Layer
         TensorPrimitives.Multiply(y, 0.5f, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> t, ReadOnlySpan<float> dy, Span<float> dx)
     {
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);

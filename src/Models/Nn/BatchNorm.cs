@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace EnsembleFarm.Models.Nn;
 
@@ -53,6 +54,7 @@ public sealed class BatchNorm : Layer
         if (_normalized.Length < rows * InputWidth) _normalized = new float[rows * InputWidth];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, in PassOptions pass)
     {
         var width = InputWidth;
@@ -86,6 +88,7 @@ public sealed class BatchNorm : Layer
     /// Training: dx = γ/(σ·N) · (N·dy − Σdy − x̂·Σ(dy·x̂)), since the batch statistics depend on every row.
     /// Inference: dx = γ/σ · dy with the running statistics.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient,
         Span<float> inputGradient, int rows, in PassOptions pass)
     {
@@ -123,6 +126,7 @@ public sealed class BatchNorm : Layer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeBatchStatistics(ReadOnlySpan<float> input, int rows)
     {
         var width = InputWidth;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace EnsembleFarm.Models.Nn;
 
@@ -26,6 +27,7 @@ public sealed class Dropout : Layer
         if (_mask.Length < rows * InputWidth) _mask = new float[rows * InputWidth];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, in PassOptions pass)
     {
         var n = rows * InputWidth;
@@ -40,6 +42,7 @@ public sealed class Dropout : Layer
         TensorPrimitives.Multiply(input[..n], mask, output[..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient,
         Span<float> inputGradient, int rows, in PassOptions pass)
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using EnsembleFarm.Models.Tensors;
 
 namespace EnsembleFarm.Models.Nn;
@@ -29,6 +30,7 @@ public sealed class Linear : Layer
         Array.Clear(Bias.Value.Data);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, in PassOptions pass)
     {
         var bias = Bias.Value.Data;
@@ -36,6 +38,7 @@ public sealed class Linear : Layer
         Gemm.MultiplyTransposeB(input, Weight.Value.Data, output, rows, InputWidth, OutputWidth, accumulate: true, pass.Threads);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient,
         Span<float> inputGradient, int rows, in PassOptions pass)
     {

@@ -11,7 +11,7 @@ public sealed class Network
 {
     private const ulong InitializationStream = 0;
     private const ulong DropoutStream = 2;
-    private const int DefaultInferenceRows = 256;
+    private const int InferenceChunkRows = 256;
 
     private readonly Sequential _body;
     private readonly Parameter[] _parameters;
@@ -108,8 +108,10 @@ public sealed class Network
     }
 
     /// <summary>
-    /// Inference over any number of rows of (standardised) inputs, in chunks of at most the reserved capacity:
-    /// writes the raw outputs, rows × <see cref="OutputWidth"/>, into <paramref name="outputs"/>.
+    /// Inference over any number of rows of (standardised) inputs: writes the raw outputs, rows ×
+    /// <see cref="OutputWidth"/>, into <paramref name="outputs"/>. Rows go through in chunks of a fixed size,
+    /// whatever batch size the network was trained with, so that a reloaded copy computes the very same
+    /// products and predicts bit-identically.
     /// </summary>
     public void Infer(ReadOnlySpan<float> inputs, int rows, Span<float> outputs, int threads = 1)
     {
@@ -117,11 +119,11 @@ public sealed class Network
             throw new ArgumentException($"Expected {rows} rows of {InputWidth} inputs ({rows * InputWidth} values), got {inputs.Length}.", nameof(inputs));
         if (outputs.Length < rows * OutputWidth)
             throw new ArgumentException($"Room for {rows * OutputWidth} outputs is needed, got {outputs.Length}.", nameof(outputs));
-        if (Capacity == 0) Reserve(Math.Clamp(rows, 1, DefaultInferenceRows));
+        Reserve(InferenceChunkRows);
         var pass = new PassOptions(Training: false, threads);
-        for (var start = 0; start < rows; start += Capacity)
+        for (var start = 0; start < rows; start += InferenceChunkRows)
         {
-            var n = Math.Min(Capacity, rows - start);
+            var n = Math.Min(InferenceChunkRows, rows - start);
             inputs.Slice(start * InputWidth, n * InputWidth).CopyTo(Input(n));
             Forward(n, pass).CopyTo(outputs.Slice(start * OutputWidth, n * OutputWidth));
         }

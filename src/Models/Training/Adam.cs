@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using EnsembleFarm.Models.Nn;
 
@@ -46,6 +47,7 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>One fused pass: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², w ← w·decay − step·m / (√v·c2 + ε).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update(Span<float> weights, Span<float> gradient, Span<float> m, Span<float> v,
         float stepSize, float inverseSqrtCorrection2, float decay, float l2)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EnsembleFarm.Models.Training;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace EnsembleFarm.Models.Training;
 /// </summary>
 public sealed class HuberLoss(float delta = 1f) : Loss
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float gradientScale = 1f)
     {
         var n = outputs.Length;

@@ -1,6 +1,10 @@
 namespace EnsembleFarm.Models.Training;
 
-/// <summary>The learning rate of each epoch: a linear warm-up, then constant, step decay or cosine annealing.</summary>
+/// <summary>
+/// The learning rate of each epoch: during the W warm-up epochs it rises linearly, lr·(e + 1)/(W + 1); the
+/// schedule then runs over the remaining epochs: constant, step decay (×γ every n epochs) or cosine
+/// annealing that reaches the floor at the last epoch.
+/// </summary>
 public sealed class LearningRateSchedule
 {
     private readonly ScheduleSpec _spec;

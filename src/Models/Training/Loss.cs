@@ -2,7 +2,8 @@ namespace EnsembleFarm.Models.Training;
 
 /// <summary>
 /// A training objective on the network's raw outputs (logits for classification). Targets are laid out as
-/// in <see cref="Data.Dataset"/>: a class index per row, or the regression values of each row.
+/// in <see cref="Data.Dataset"/>: a class index per row, or the regression values of each row. The spans
+/// hold exactly the batch: <c>rows</c> × output width values, and the targets of those rows.
 /// </summary>
 public abstract class Loss
 {

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace EnsembleFarm.Models.Training;
 
 /// <summary>Mean squared error over every output of every row (PyTorch's <c>MSELoss</c>).</summary>
 public sealed class MseLoss : Loss
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float gradientScale = 1f)
     {
         var n = outputs.Length;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using EnsembleFarm.Models.Nn;
 
 namespace EnsembleFarm.Models.Training;
@@ -25,6 +26,7 @@ public sealed class Sgd : Optimizer
         _velocity = momentum > 0f ? [.. parameters.Select(p => new float[p.Length])] : [];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(float learningRate)
     {
         for (var i = 0; i < Parameters.Count; i++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EnsembleFarm.Models.Training;
 
 /// <summary>
@@ -8,8 +10,11 @@ namespace EnsembleFarm.Models.Training;
 /// </summary>
 public sealed class SigmoidCrossEntropyLoss(float gamma = 0f, float? alpha = null, IReadOnlyList<float>? classWeights = null) : Loss
 {
-    private readonly float[]? _classWeights = classWeights is null ? null : [.. classWeights];
+    private readonly float[]? _classWeights = classWeights is null ? null
+        : classWeights.Count == 2 ? [.. classWeights]
+        : throw new ArgumentException($"A binary loss takes 2 class weights, got {classWeights.Count}.", nameof(classWeights));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float gradientScale = 1f)
     {
         var total = 0.0;

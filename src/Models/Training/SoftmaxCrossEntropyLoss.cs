@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EnsembleFarm.Models.Training;
 
 /// <summary>
@@ -14,12 +16,15 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
     public SoftmaxCrossEntropyLoss(int classes, float gamma = 0f, float? alpha = null, IReadOnlyList<float>? classWeights = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (classWeights is not null && classWeights.Count != classes)
+            throw new ArgumentException($"A {classes}-class loss takes {classes} class weights, got {classWeights.Count}.", nameof(classWeights));
         _classes = classes;
         _gamma = gamma;
         _alpha = alpha ?? 1f;
         _classWeights = classWeights is null ? null : [.. classWeights];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, float gradientScale = 1f)
     {
         var total = 0.0;

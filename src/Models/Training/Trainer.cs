@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EnsembleFarm.Models.Data;
 using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Nn;
@@ -108,6 +109,7 @@ public static class Trainer
                 history.Add(report);
 
                 if (_earlyStopping?.Observe(report) == true && _bestState is not null) CopyState(_network.State, _bestState);
+                var decision = onEpoch?.Invoke(report) ?? EpochDecision.Continue;
                 if (!double.IsFinite(trainLoss))
                 {
                     stopReason = "diverged: the training loss is not finite";
@@ -118,7 +120,7 @@ public static class Trainer
                     stopReason = $"early stopping: {_options.EarlyStopping!.Metric} did not improve for {_options.EarlyStopping.Patience} epochs";
                     break;
                 }
-                if (onEpoch?.Invoke(report) == EpochDecision.Stop)
+                if (decision == EpochDecision.Stop)
                 {
                     stopReason = "stopped by the epoch callback";
                     break;
@@ -150,6 +152,7 @@ public static class Trainer
             return total / rowsSeen;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void GatherBatch(ReadOnlySpan<int> rowIndices)
         {
             var width = _train.Columns;
@@ -188,6 +191,7 @@ public static class Trainer
             return loss;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Perturb(ReadOnlySpan<float> inputGradient, float epsilon, int rows)
         {
             var input = _network.Input(rows);
