@@ -10,7 +10,8 @@ internal sealed class FarmFolder : IAsyncDisposable
         Path = Directory.CreateTempSubdirectory("ensemblefarm-client-").FullName;
         StorePath = System.IO.Path.Combine(Path, "farm.db");
         DataPath = System.IO.Path.Combine(Path, "small.csv");
-        File.WriteAllText(DataPath, SmallCsv(rows: 60));
+        File.WriteAllText(DataPath, SmallCsv(rows: 60, classes: 2));
+        File.WriteAllText(System.IO.Path.Combine(Path, "small-3.csv"), SmallCsv(rows: 60, classes: 3));
     }
 
     public string Path { get; }
@@ -25,8 +26,11 @@ internal sealed class FarmFolder : IAsyncDisposable
 
     public Task<IFarmStore> OpenStoreAsync() => FarmStoreFactory.OpenAsync(StorePath, ct: TestContext.Current.CancellationToken);
 
-    /// <summary>A binary spec on the small CSV; <paramref name="trainingYaml"/> replaces the training block.</summary>
-    public string WriteSpec(int members = 3, string trainingYaml = "training:\n  epochs: 2\n")
+    /// <summary>
+    /// A spec on the small CSV: binary, or multi-class on its three-class twin; <paramref name="trainingYaml"/>
+    /// replaces the training block.
+    /// </summary>
+    public string WriteSpec(int members = 3, string trainingYaml = "training:\n  epochs: 2\n", bool multiclass = false)
     {
         var path = System.IO.Path.Combine(Path, $"spec-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, $"""
@@ -34,10 +38,10 @@ internal sealed class FarmFolder : IAsyncDisposable
             kind: ensemble
             seed: 3
             dataset:
-              path: small.csv
+              path: {(multiclass ? "small-3.csv" : "small.csv")}
               target: label
               id_column: id
-              task: binary
+              task: {(multiclass ? "multiclass" : "binary")}
             ensemble:
               members: {members}
 
@@ -45,15 +49,15 @@ internal sealed class FarmFolder : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Two features and a label that depends on both, so both classes appear.</summary>
-    private static string SmallCsv(int rows)
+    /// <summary>Two features and a label that depends on both, with <paramref name="classes"/> classes that all appear.</summary>
+    private static string SmallCsv(int rows, int classes)
     {
         var lines = new List<string> { "id,x1,x2,label" };
         for (var i = 0; i < rows; i++)
         {
             var x1 = i % 7;
             var x2 = i * 3 % 11;
-            lines.Add($"r{i},{x1},{x2},{(x1 + x2) % 2}");
+            lines.Add($"r{i},{x1},{x2},{(x1 + x2) % classes}");
         }
         return string.Join('\n', lines) + "\n";
     }

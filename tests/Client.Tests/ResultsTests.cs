@@ -90,4 +90,26 @@ public sealed class ResultsTests
         Assert.Equal(ExitCodes.CampaignNotCompleted, run.ExitCode);
         Assert.Contains("no completed member yet", run.Error);
     }
+
+    [Fact]
+    public async Task Multiclass_results_take_the_class_count_from_the_members_predictions()
+    {
+        await using var farm = new FarmFolder();
+        var id = long.Parse((await farm.FarmAsync("submit", farm.WriteSpec(members: 2, multiclass: true))).Output.Trim());
+        await using var store = await farm.OpenStoreAsync();
+        // member m gives 0.6 to class (row + m) % 3 and 0.2 to the others
+        await new FakeSilo(store, "silo-a").CompleteAsync(id, 2, (member, k) => (k / 3 + member) % 3 == k % 3 ? 0.6f : 0.2f, width: 3);
+        var ct = TestContext.Current.CancellationToken;
+
+        var run = await farm.FarmAsync("results", id.ToString(), "--json");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        var report = EnsembleReport.FromJson(run.Output);
+        Assert.Equal(("multiclass", 3, 2), (report.Task, report.ClassCount, report.Members));
+        var expected = EnsembleAggregator.Aggregate(TaskKind.Multiclass, 3, await store.GetTestSetAsync(id, ct), await store.GetPredictionsAsync(id, ct));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected.ToJson()), JsonNode.Parse(run.Output)), run.Output);
+        var tables = await farm.FarmAsync("results", id.ToString());
+        Assert.Equal(ExitCodes.Ok, tables.ExitCode);
+        Assert.Contains($"average and vote disagree on {report.Disagreements.Count} of {report.TestRows} test rows", tables.Output);
+    }
 }

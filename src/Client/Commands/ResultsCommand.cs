@@ -28,7 +28,8 @@ internal static class ResultsCommand
                 throw new FarmCliException(ExitCodes.CampaignNotCompleted,
                     $"campaign {campaign.Id} ({Formats.State(campaign.State)}) has no completed member yet: no results");
             }
-            var report = EnsembleAggregator.Aggregate(TaskOf(campaign), ClassCountOf(campaign, predictions), await store.GetTestSetAsync(campaign.Id, token), predictions);
+            var task = TaskOf(campaign);
+            var report = EnsembleAggregator.Aggregate(task, ClassCount(task, predictions), await store.GetTestSetAsync(campaign.Id, token), predictions);
             var progress = await store.GetProgressAsync(campaign.Id, token);
             var partial = Formats.HasEnded(campaign.State)
                 ? null
@@ -57,7 +58,7 @@ internal static class ResultsCommand
         SpecParser.Parse(campaign.SpecYaml, Path.GetDirectoryName(campaign.DatasetPath) ?? ".").Dataset.Task;
 
     /// <summary>A multi-class member predicts one probability per class; binary is 2 classes, regression none.</summary>
-    private static int ClassCountOf(CampaignRecord campaign, IReadOnlyList<TrialPredictions> predictions) => TaskOf(campaign) switch
+    private static int ClassCount(TaskKind task, IReadOnlyList<TrialPredictions> predictions) => task switch
     {
         TaskKind.Binary => 2,
         TaskKind.Multiclass => predictions[0].PredictionWidth,
