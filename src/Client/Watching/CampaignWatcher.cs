@@ -5,19 +5,28 @@ using Spectre.Console;
 namespace EnsembleFarm.Client.Watching;
 
 /// <summary>One look at a campaign's progress.</summary>
-internal sealed record WatchSnapshot(CampaignRecord Campaign, CampaignProgress Progress, TimeSpan Elapsed, TimeSpan? Remaining)
+/// <param name="LiveSlots">Slots of the silos that are alive (<see cref="RemainingTime.LiveSlots"/>): none means nothing will progress.</param>
+internal sealed record WatchSnapshot(CampaignRecord Campaign, CampaignProgress Progress, TimeSpan Elapsed, TimeSpan? Remaining, int LiveSlots)
 {
     /// <summary>"running: 12/60 done (completed 12, failed 0, cancelled 0), running 2, queued 46, elapsed 1:02, remaining ~4:10".</summary>
     public string Summary =>
         $"{Formats.State(Campaign.State)}: {Progress.Finished}/{Progress.Total} done (completed {Progress.Completed}, failed {Progress.Failed}, " +
         $"cancelled {Progress.Cancelled}), running {Progress.Running}, queued {Progress.Queued}, elapsed {Formats.Duration(Elapsed)}" +
-        (Formats.HasEnded(Campaign.State) ? "" : $", remaining {(Remaining is { } r ? "~" + Formats.Duration(r) : "unknown")}");
+        Outlook(remaining => $", remaining {remaining}", ", no live silo (start one: farm-silo)");
 
     /// <summary>The same, short enough to sit beside a progress bar on an 80-column terminal.</summary>
     public string LiveSummary =>
         $"{Progress.Finished}/{Progress.Total} · {Progress.Running} running · {Progress.Queued} queued · {Progress.Failed} failed · " +
         $"{Formats.Duration(Elapsed)}" +
-        (Formats.HasEnded(Campaign.State) ? $" · {Formats.State(Campaign.State)}" : Remaining is { } r ? $" · ~{Formats.Duration(r)} left" : "");
+        (Formats.HasEnded(Campaign.State) ? $" · {Formats.State(Campaign.State)}" : Outlook(remaining => $" · {remaining} left", " · no live silo"));
+
+    /// <summary>What lies ahead of a campaign that has not ended: its remaining time, or that no silo is there to run it.</summary>
+    private string Outlook(Func<string, string> remaining, string noSilo)
+    {
+        if (Formats.HasEnded(Campaign.State)) return "";
+        if (LiveSlots == 0) return noSilo;
+        return remaining(Remaining is { } r ? "~" + Formats.Duration(r) : "unknown");
+    }
 }
 
 /// <summary>
@@ -46,23 +55,25 @@ internal sealed class CampaignWatcher(IFarmStore store, CliEnvironment environme
         var progress = await store.GetProgressAsync(campaignId, ct);
         var now = DateTimeOffset.UtcNow;
         var elapsed = (campaign.FinishedAt ?? now) - (campaign.StartedAt ?? campaign.CreatedAt);
-        TimeSpan? remaining = null;
-        if (!Formats.HasEnded(campaign.State))
-            remaining = RemainingTime.Estimate(await store.GetTrialsAsync(campaignId, ct), await store.ListSilosAsync(ct), now);
-        return new WatchSnapshot(campaign, progress, elapsed, remaining);
+        if (Formats.HasEnded(campaign.State)) return new WatchSnapshot(campaign, progress, elapsed, null, 0);
+        var silos = await store.ListSilosAsync(ct);
+        var remaining = RemainingTime.Estimate(await store.GetTrialsAsync(campaignId, ct), silos, now);
+        return new WatchSnapshot(campaign, progress, elapsed, remaining, RemainingTime.LiveSlots(silos, now));
     }
 
     private async Task<CampaignRecord> WatchPlainAsync(long campaignId, CancellationToken ct)
     {
-        (CampaignState, CampaignProgress)? printed = null;
+        (CampaignState, CampaignProgress, bool)? printed = null;
         while (true)
         {
             var snapshot = await SnapshotAsync(campaignId, ct);
-            if (printed != (snapshot.Campaign.State, snapshot.Progress))
+            // a line when something moved, or when silos appear or all go away
+            var state = (snapshot.Campaign.State, snapshot.Progress, snapshot.LiveSlots > 0);
+            if (printed != state)
             {
                 await environment.Out.WriteLineAsync($"campaign {campaignId} {snapshot.Summary}");
                 await environment.Out.FlushAsync(ct);
-                printed = (snapshot.Campaign.State, snapshot.Progress);
+                printed = state;
             }
             if (Formats.HasEnded(snapshot.Campaign.State)) return snapshot.Campaign;
             await Task.Delay(pollInterval, ct);
