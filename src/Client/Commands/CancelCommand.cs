@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Spectre.Console;
 using EnsembleFarm.Client.Output;
+using Spectre.Console;
 
 namespace EnsembleFarm.Client.Commands;
 

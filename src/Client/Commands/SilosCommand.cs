@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Spectre.Console;
 using EnsembleFarm.Client.Output;
 using EnsembleFarm.Client.Watching;
 using EnsembleFarm.Grains.Store;
+using Spectre.Console;
 
 namespace EnsembleFarm.Client.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Spectre.Console;
 using EnsembleFarm.Client.Output;
 using EnsembleFarm.Grains.Store;
+using Spectre.Console;
 
 namespace EnsembleFarm.Client.Commands;
 
