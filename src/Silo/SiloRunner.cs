@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using EnsembleFarm.Grains.Store;
 using EnsembleFarm.Silo.Training;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class SiloRunner
     private readonly SlotPool _slots;
     private readonly ConcurrentDictionary<long, RunningTrial> _running = new();
     private readonly SemaphoreSlim _trialEnded = new(0);
+    private FarmStoreException? _storeLost;
 
     public SiloRunner(IFarmStore store, ITrialTrainer trainer, SiloOptions options, ILogger<SiloRunner> logger, TimeProvider? clock = null)
     {
@@ -38,6 +40,10 @@ public sealed partial class SiloRunner
     /// Runs the silo until <paramref name="stopClaiming"/> is cancelled (SIGTERM) or, with
     /// <see cref="SiloOptions.OnceIdleExit"/>, until the farm has no work left; then drains and returns.
     /// </summary>
+    /// <exception cref="FarmStoreException">
+    /// The store became unusable (its file deleted or damaged): the running trials were stopped without writing,
+    /// since nothing they report could be kept, and retrying would only repeat the error.
+    /// </exception>
     /// <param name="onReady">Called once the silo is registered and about to claim.</param>
     public async Task RunAsync(CancellationToken stopClaiming, Action? onReady = null)
     {
@@ -53,7 +59,8 @@ public sealed partial class SiloRunner
         try
         {
             await ClaimLoopAsync(stopClaiming);
-            await DrainAsync();
+            if (_storeLost is null) await DrainAsync();
+            else await AbandonRunningTrialsAsync();
         }
         finally
         {
@@ -61,13 +68,18 @@ public sealed partial class SiloRunner
             await stopHeartbeats.CancelAsync();
             await heartbeats;
         }
+        if (_storeLost is { } lost)
+        {
+            LogStoreLost(lost.Message);
+            ExceptionDispatchInfo.Throw(lost);
+        }
         await SetStateAsync(SiloState.Stopped);
         LogStopped(_options.Id);
     }
 
     private async Task ClaimLoopAsync(CancellationToken stopClaiming)
     {
-        while (!stopClaiming.IsCancellationRequested)
+        while (!stopClaiming.IsCancellationRequested && _storeLost is null)
         {
             try
             {
@@ -87,6 +99,10 @@ public sealed partial class SiloRunner
             catch (OperationCanceledException) when (stopClaiming.IsCancellationRequested)
             {
                 return;
+            }
+            catch (FarmStoreException e)
+            {
+                OnStoreLost(e);
             }
             catch (Exception e)
             {
@@ -112,6 +128,10 @@ public sealed partial class SiloRunner
         try
         {
             await TrainAndStoreAsync(running);
+        }
+        catch (FarmStoreException e)
+        {
+            OnStoreLost(e);
         }
         catch (Exception e)
         {
@@ -139,14 +159,16 @@ public sealed partial class SiloRunner
         }
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
-            if (running.Reason == StopReason.Released)
+            switch (running.Reason)
             {
-                if (await _store.ReleaseTrialAsync(lease, CancellationToken.None)) LogReleased(lease.TrialId);
-                else LogLeaseLost(lease.TrialId);
-            }
-            else
-            {
-                LogLeaseLost(lease.TrialId);
+                case StopReason.Released when await _store.ReleaseTrialAsync(lease, CancellationToken.None):
+                    LogReleased(lease.TrialId);
+                    break;
+                case StopReason.StoreLost:
+                    break;
+                default:
+                    LogLeaseLost(lease.TrialId);
+                    break;
             }
             return;
         }
@@ -212,10 +234,31 @@ public sealed partial class SiloRunner
             var recovered = await _store.RecoverExpiredLeasesAsync(_clock.GetUtcNow(), CancellationToken.None);
             if (recovered > 0) LogRecovered(recovered);
         }
+        catch (FarmStoreException e)
+        {
+            OnStoreLost(e);
+        }
         catch (Exception e)
         {
             LogHeartbeatFailed(e, e.Message);
         }
+    }
+
+    /// <summary>
+    /// The first sign that the store is gone wakes the claim loop, which ends the silo; the heartbeat sees it
+    /// first when every slot is busy and the claim loop does not touch the store.
+    /// </summary>
+    private void OnStoreLost(FarmStoreException error)
+    {
+        if (Interlocked.CompareExchange(ref _storeLost, error, null) is null) _trialEnded.Release();
+    }
+
+    /// <summary>Stops every running trial without a write: nothing they report could be stored.</summary>
+    private async Task AbandonRunningTrialsAsync()
+    {
+        var holding = _running.Values.ToList();
+        foreach (var running in holding) running.Stop(StopReason.StoreLost);
+        await Task.WhenAll(holding.Select(r => r.Completion));
     }
 
     private async Task DrainAsync()
@@ -262,7 +305,7 @@ public sealed partial class SiloRunner
         }
     }
 
-    private enum StopReason { None, LeaseLost, Released }
+    private enum StopReason { None, LeaseLost, Released, StoreLost }
 
     private sealed class RunningTrial(ClaimedTrial claim, IReadOnlyList<string> slots)
     {
@@ -331,6 +374,9 @@ public sealed partial class SiloRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "no open campaign left; exiting")]
     private partial void LogIdle();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "the store cannot be used any more; stopping the silo and its trials: {Error}")]
+    private partial void LogStoreLost(string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "silo {SiloId} stopped")]
     private partial void LogStopped(string siloId);

@@ -1,3 +1,4 @@
+using EnsembleFarm.Grains.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,11 @@ internal sealed partial class SiloService(SiloRunner runner, SiloOptions options
         try
         {
             await runner.RunAsync(stoppingToken, () => Console.Out.WriteLine(ReadyLine(options.Id)));
+        }
+        catch (FarmStoreException)
+        {
+            // The runner has logged the store's message; a stack trace would add nothing the operator can act on.
+            Environment.ExitCode = SiloExitCodes.StoreUnusable;
         }
         catch (Exception e)
         {
@@ -41,6 +47,9 @@ public static class SiloExitCodes
     public const int Failed = 1;
     public const int BadArguments = SiloCommandLine.BadArguments;
 
-    /// <summary>The store cannot be opened or is not a farm store (the client uses the same code).</summary>
+    /// <summary>
+    /// The store cannot be opened or is not a farm store, at start or later (its file deleted or damaged while the
+    /// silo ran); the client uses the same code.
+    /// </summary>
     public const int StoreUnusable = 4;
 }

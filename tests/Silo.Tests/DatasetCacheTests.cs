@@ -62,6 +62,22 @@ public sealed class DatasetCacheTests : IDisposable
     }
 
     [Fact]
+    public void Get_AFileChangedBeforeItsFirstReadNamesBothHashesAndIsNotCached()
+    {
+        var path = WriteCsv("a.csv", "x,y\n1,0\n2,1\n");
+        var submitted = DatasetFingerprint.Sha256(path);
+        File.AppendAllText(path, "3,1\n");
+        var found = DatasetFingerprint.Sha256(path);
+        var cache = new DatasetCache();
+
+        var error = Assert.Throws<CampaignUnrunnableException>(() => cache.Get(path, submitted, Binary));
+        File.WriteAllText(path, "x,y\n1,0\n2,1\n"); // the submitted bytes again
+
+        Assert.Equal($"dataset '{path}' has changed since the campaign was submitted: expected sha256 {submitted}, found {found}", error.Message);
+        Assert.Equal([1f, 2f], cache.Get(path, submitted, Binary).Features);
+    }
+
+    [Fact]
     public void Get_AFileThatIsNotAValidDatasetMakesTheCampaignUnrunnable()
     {
         var path = WriteCsv("bad.csv", "x,y\n1,0\nnot-a-number,1\n");

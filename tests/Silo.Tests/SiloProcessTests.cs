@@ -73,6 +73,31 @@ public sealed class SiloProcessTests
         Assert.Contains(path, error);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task AStoreFileDeletedUnderARunningSilo_ExitsWithFourAndOneLineNamingTheFile()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        using var silo = StartSilo("--store", farm.Store.FilePath, "--id", "proc-2", "--slots", "1", "--poll", "50ms");
+        try
+        {
+            await ReadUntilAsync(silo, line => line == "silo proc-2 ready");
+            File.Delete(farm.Store.FilePath);
+
+            var output = await silo.StandardOutput.ReadToEndAsync(Ct);
+            await silo.WaitForExitAsync(Ct);
+
+            Assert.Equal(SiloExitCodes.StoreUnusable, silo.ExitCode);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(lines, line => line.Contains("the store cannot be used any more") && line.Contains($"'{farm.Store.FilePath}' does not exist"));
+            Assert.DoesNotContain(lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+            Assert.False(File.Exists(farm.Store.FilePath));
+        }
+        finally
+        {
+            if (!silo.HasExited) silo.Kill();
+        }
+    }
+
     /// <summary>Reads the child's stdout until a line matches; the test's own timeout bounds the wait.</summary>
     private static async Task<string> ReadUntilAsync(Process process, Func<string, bool> match)
     {

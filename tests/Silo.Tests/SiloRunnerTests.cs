@@ -204,6 +204,36 @@ public sealed class SiloRunnerTests
         Assert.Equal(AttemptOutcome.Cancelled, Assert.Single(await farm.Store.GetAttemptsAsync(claimed.Trial.Id, Ct)).Outcome);
     }
 
+    [Theory]
+    [InlineData(1)] // every slot busy: the heartbeat meets the missing file first
+    [InlineData(2)] // a slot free: the claim loop meets it first
+    public async Task Run_AStoreFileDeletedMidTrialStopsTheTrialAndEndsWithTheStoreError(int slots)
+    {
+        await using var farm = await TestFarm.StartAsync();
+        await farm.CreateCampaignAsync(trials: 1);
+        var started = new TaskCompletionSource<ClaimedTrial>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The trainer runs until cancelled, so the run can only end if the silo stops its trial.
+        var run = farm.Runner(ScriptedTrainer.UntilCancelled(started), TestFarm.Options(slots: slots)).RunAsync(Ct);
+        await started.Task.WaitAsync(Ct);
+        File.Delete(farm.Store.FilePath);
+
+        var error = await Assert.ThrowsAsync<FarmStoreException>(() => run.WaitAsync(Ct));
+        Assert.Contains($"'{farm.Store.FilePath}' does not exist", error.Message);
+        Assert.False(File.Exists(farm.Store.FilePath));
+    }
+
+    [Fact]
+    public async Task Run_WithTheStoreFileGoneFailsAtRegistrationWithTheStoreError()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        File.Delete(farm.Store.FilePath);
+
+        var error = await Assert.ThrowsAsync<FarmStoreException>(() => farm.Runner(ScriptedTrainer.UntilCancelled(new())).RunAsync(Ct));
+
+        Assert.Contains($"'{farm.Store.FilePath}' does not exist", error.Message);
+    }
+
     [Fact]
     public async Task Run_RecoversTheTrialsOfASiloThatDied()
     {

@@ -34,29 +34,29 @@ public sealed partial class SqliteFarmStore
         return AsTask<IReadOnlyList<ClaimedTrial>>(() => Write((connection, transaction, now) =>
         {
             var chosen = ChooseQueuedTrials(connection, transaction, freeSlots);
-            var leaseExpiresAt = now + (long)lease.TotalMilliseconds;
-            foreach (var trialId in chosen)
-            {
-                var parameters = new (string, object?)[] { ("@id", trialId), ("@silo", siloId), ("@now", now), ("@expires", leaseExpiresAt) };
-                Execute(connection, transaction, """
-                    UPDATE trials SET state = 'running', attempt = attempt + 1, owner = @silo, lease_expires_at = @expires,
-                                      started_at = @now, finished_at = NULL
-                    WHERE id = @id;
-                    INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
-                    SELECT id, attempt, @silo, @now FROM trials WHERE id = @id;
-                    UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now)
-                    WHERE state = 'queued' AND id = (SELECT campaign_id FROM trials WHERE id = @id);
-                    """, parameters);
-            }
-            return chosen.Select(trialId => List(connection, transaction,
-                    $"SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id WHERE t.id = @id;",
-                    reader =>
-                    {
-                        var trial = ReadTrial(reader, 0);
-                        return new ClaimedTrial(trial, ReadCampaign(reader, TrialColumnCount), new TrialLease(trial.Id, trial.Attempt, siloId));
-                    },
-                    ("@id", trialId)).Single())
-                .ToList();
+            if (chosen.Count == 0) return [];
+            // One statement per step for all chosen trials (not per trial): the write lock is held the shorter.
+            var ids = StoreCodec.IdsToJson(chosen);
+            Execute(connection, transaction, """
+                UPDATE trials SET state = 'running', attempt = attempt + 1, owner = @silo, lease_expires_at = @expires,
+                                  started_at = @now, finished_at = NULL
+                WHERE id IN (SELECT value FROM json_each(@ids));
+                INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
+                SELECT id, attempt, @silo, @now FROM trials WHERE id IN (SELECT value FROM json_each(@ids));
+                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now)
+                WHERE state = 'queued' AND id IN (SELECT campaign_id FROM trials WHERE id IN (SELECT value FROM json_each(@ids)));
+                """,
+                ("@ids", ids), ("@silo", siloId), ("@now", now), ("@expires", now + (long)lease.TotalMilliseconds));
+            return List(connection, transaction, $"""
+                SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY c.created_at, c.id, t.idx;
+                """,
+                reader =>
+                {
+                    var trial = ReadTrial(reader, 0);
+                    return new ClaimedTrial(trial, ReadCampaign(reader, TrialColumnCount), new TrialLease(trial.Id, trial.Attempt, siloId));
+                },
+                ("@ids", ids));
         }, ct));
     }
 

@@ -17,13 +17,17 @@ namespace EnsembleFarm.Grains.Store;
 public sealed partial class SqliteFarmStore : IFarmStore
 {
     private const int BusyTimeoutMilliseconds = 10_000;
+    private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
     private readonly string _connectionString;
     private readonly TimeProvider _clock;
     private bool _disposed;
 
-    /// <param name="path">The store file; created (empty) if missing. Call <see cref="MigrateAsync"/> before use.</param>
+    /// <param name="path">
+    /// The store file; <see cref="MigrateAsync"/> creates it if missing and must run before any other operation,
+    /// which refuses a missing file rather than start an empty store beside the farm's history.
+    /// </param>
     /// <param name="clock">Source of "now" for timestamps and lease expiry; tests pass a manual clock.</param>
     public SqliteFarmStore(string path, TimeProvider? clock = null)
     {
@@ -33,7 +37,7 @@ public sealed partial class SqliteFarmStore : IFarmStore
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = SqliteOpenMode.ReadWrite,
             Pooling = true,
             ForeignKeys = true,
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
@@ -50,7 +54,7 @@ public sealed partial class SqliteFarmStore : IFarmStore
         ct.ThrowIfCancellationRequested();
         try
         {
-            using var connection = Open();
+            using var connection = Open(create: true);
             // WAL is a property of the file and cannot be switched inside a transaction.
             var journalMode = Scalar<string>(connection, null, "PRAGMA journal_mode = WAL;");
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
@@ -113,10 +117,20 @@ public sealed partial class SqliteFarmStore : IFarmStore
 
     private long NowMs() => StoreCodec.ToUnixMs(_clock.GetUtcNow());
 
-    private SqliteConnection Open()
+    private SqliteConnection Open(bool create = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var connection = new SqliteConnection(_connectionString);
+        // A pooled connection keeps writing to a deleted file's inode: check the path itself, so a silo learns
+        // at once that the farm's history is gone instead of carrying on into a file nobody can open again.
+        if (!create && !File.Exists(FilePath))
+        {
+            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            throw new FarmStoreException(
+                $"The store file '{FilePath}' does not exist (deleted or moved while in use?). Restore it, or point the farm at a new store.");
+        }
+        var connection = new SqliteConnection(create
+            ? new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()
+            : _connectionString);
         try
         {
             connection.Open();
@@ -133,20 +147,37 @@ public sealed partial class SqliteFarmStore : IFarmStore
     private T Read<T>(Func<SqliteConnection, T> query, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        using var connection = Open();
-        return query(connection);
+        try
+        {
+            using var connection = Open();
+            return query(connection);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            throw Corrupt(e);
+        }
     }
 
     /// <summary>Runs <paramref name="body"/> in a write transaction that holds the file's write lock from its first statement.</summary>
     private T Write<T>(Func<SqliteConnection, SqliteTransaction, long, T> body, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var result = body(connection, transaction, NowMs());
-        transaction.Commit();
-        return result;
+        try
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = body(connection, transaction, NowMs());
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            throw Corrupt(e);
+        }
     }
+
+    private FarmStoreException Corrupt(SqliteException e) =>
+        new($"The store file '{FilePath}' is damaged or is not an EnsembleFarm store ({e.Message}). Restore it from a backup, or point the farm at a new store.", e);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql,
         params (string Name, object? Value)[] parameters)

@@ -26,6 +26,9 @@ internal static class StoreCodec
 
     public static string StringsToJson(IReadOnlyList<string> values) => JsonSerializer.Serialize(values);
 
+    /// <summary>Ids as a JSON array for <c>json_each(@ids)</c>: one parameter however many rows a statement names.</summary>
+    public static string IdsToJson(IReadOnlyList<long> ids) => JsonSerializer.Serialize(ids);
+
     public static string[] StringsFromJson(string json) =>
         JsonSerializer.Deserialize<string[]>(json) ?? throw new FarmStoreException($"Stored list is not a JSON array: {json}");
 

@@ -1,4 +1,8 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EnsembleFarm.Models.Data;
 
@@ -34,42 +38,88 @@ public sealed class Standardizer
     public IReadOnlyList<float> Scale => _scale;
 
     /// <summary>Fits mean and standard deviation on every row of <paramref name="data"/>; rejects non-finite features.</summary>
+    /// <remarks>
+    /// Two passes (sums, then sums of squared deviations) in double precision: the one-pass E[x²] − E[x]² loses
+    /// every digit on a column with a large offset and a small spread. Each pass adds whole rows into per-column
+    /// accumulators, so the order of additions, and with it every bit of the result, is the same on any machine.
+    /// </remarks>
     public static Standardizer Fit(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Rows == 0) throw new ArgumentException("Cannot fit a standardizer on a dataset without rows.", nameof(data));
         var columns = data.Columns;
         var sum = new double[columns];
+        for (var r = 0; r < data.Rows; r++) AddRow(data.Row(r), sum);
+        // A NaN or an infinity always reaches its column's sum (finite floats cannot overflow a double sum), so
+        // the rows are searched for it only when a sum says it is there.
+        if (sum.Any(s => !double.IsFinite(s))) throw NonFiniteFeature(data);
+
+        var meanAsDouble = new double[columns];
+        TensorPrimitives.Divide(sum, data.Rows, meanAsDouble);
         var sumOfSquares = new double[columns];
-        for (var r = 0; r < data.Rows; r++)
-        {
-            var row = data.Row(r);
-            for (var c = 0; c < columns; c++)
-            {
-                double x = row[c];
-                if (!double.IsFinite(x))
-                    throw new ArgumentException($"Feature '{data.FeatureNames[c]}' (column {c}) of row {r} is {row[c]}; features must be finite.", nameof(data));
-                sum[c] += x;
-            }
-        }
+        for (var r = 0; r < data.Rows; r++) AddSquaredDeviations(data.Row(r), meanAsDouble, sumOfSquares);
+
         var mean = new float[columns];
-        for (var c = 0; c < columns; c++) mean[c] = (float)(sum[c] / data.Rows);
-        for (var r = 0; r < data.Rows; r++)
-        {
-            var row = data.Row(r);
-            for (var c = 0; c < columns; c++)
-            {
-                var centred = row[c] - sum[c] / data.Rows;
-                sumOfSquares[c] += centred * centred;
-            }
-        }
         var scale = new float[columns];
         for (var c = 0; c < columns; c++)
         {
+            mean[c] = (float)meanAsDouble[c];
             var std = (float)Math.Sqrt(sumOfSquares[c] / data.Rows);
             scale[c] = std > 0f && float.IsFinite(std) ? std : 1f;
         }
         return new Standardizer(mean, scale);
+    }
+
+    /// <summary>sum[c] += row[c], widened to double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddRow(ReadOnlySpan<float> row, Span<double> sum)
+    {
+        ref var x = ref MemoryMarshal.GetReference(row);
+        ref var total = ref MemoryMarshal.GetReference(sum);
+        var c = 0;
+        for (; c <= row.Length - Vector512<float>.Count; c += Vector512<float>.Count)
+        {
+            var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref x, (nuint)c));
+            (Vector512.LoadUnsafe(ref total, (nuint)c) + lower).StoreUnsafe(ref total, (nuint)c);
+            (Vector512.LoadUnsafe(ref total, (nuint)(c + Vector512<double>.Count)) + upper).StoreUnsafe(ref total, (nuint)(c + Vector512<double>.Count));
+        }
+        for (; c < row.Length; c++) sum[c] += row[c];
+    }
+
+    /// <summary>squares[c] += (row[c] − mean[c])², in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddSquaredDeviations(ReadOnlySpan<float> row, ReadOnlySpan<double> mean, Span<double> squares)
+    {
+        ref var x = ref MemoryMarshal.GetReference(row);
+        ref var mu = ref MemoryMarshal.GetReference(mean);
+        ref var total = ref MemoryMarshal.GetReference(squares);
+        var c = 0;
+        for (; c <= row.Length - Vector512<float>.Count; c += Vector512<float>.Count)
+        {
+            var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref x, (nuint)c));
+            var high = (nuint)(c + Vector512<double>.Count);
+            var deviationLow = lower - Vector512.LoadUnsafe(ref mu, (nuint)c);
+            var deviationHigh = upper - Vector512.LoadUnsafe(ref mu, high);
+            (Vector512.LoadUnsafe(ref total, (nuint)c) + deviationLow * deviationLow).StoreUnsafe(ref total, (nuint)c);
+            (Vector512.LoadUnsafe(ref total, high) + deviationHigh * deviationHigh).StoreUnsafe(ref total, high);
+        }
+        for (; c < row.Length; c++)
+        {
+            var deviation = row[c] - mean[c];
+            squares[c] += deviation * deviation;
+        }
+    }
+
+    private static ArgumentException NonFiniteFeature(Dataset data)
+    {
+        for (var r = 0; r < data.Rows; r++)
+        {
+            var row = data.Row(r);
+            for (var c = 0; c < row.Length; c++)
+                if (!float.IsFinite(row[c]))
+                    return new ArgumentException($"Feature '{data.FeatureNames[c]}' (column {c}) of row {r} is {row[c]}; features must be finite.", nameof(data));
+        }
+        throw new UnreachableException("A column sum was not finite, yet every feature is.");
     }
 
     /// <summary>Standardises <paramref name="rows"/> rows of raw features into <paramref name="destination"/>.</summary>

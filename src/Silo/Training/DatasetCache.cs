@@ -20,22 +20,27 @@ public sealed class DatasetCache(int capacity = DatasetCache.DefaultCapacity)
     /// <exception cref="CampaignUnrunnableException">The file is missing, unreadable, changed or not a valid dataset; the message names the path (and both hashes).</exception>
     public Dataset Get(string path, string expectedSha256, CsvDatasetOptions options)
     {
-        var actual = HashOf(path, expectedSha256);
-        if (actual != expectedSha256) throw Changed(path, expectedSha256, actual);
-
         var key = $"{expectedSha256}|{options.Task}|{string.Join('\u001f', options.TargetColumns)}|{options.IdColumn}|" +
                   (options.FeatureColumns is null ? "*" : string.Join('\u001f', options.FeatureColumns));
         Lazy<Dataset> dataset;
+        var cached = true;
         lock (_lock)
         {
             if (!_entries.TryGetValue(key, out var entry))
             {
                 entry = new Entry(new Lazy<Dataset>(() => Load(path, expectedSha256, options)));
                 _entries[key] = entry;
+                cached = false;
             }
             entry.LastUse = ++_uses;
             EvictBeyondCapacity();
             dataset = entry.Dataset;
+        }
+        // A new entry's load hashes the bytes it parses; hashing the file before that would read it twice.
+        if (cached)
+        {
+            var actual = HashOf(path, expectedSha256);
+            if (actual != expectedSha256) throw Changed(path, expectedSha256, actual);
         }
         try
         {
@@ -60,8 +65,7 @@ public sealed class DatasetCache(int capacity = DatasetCache.DefaultCapacity)
 
     private static string HashOf(string path, string expectedSha256)
     {
-        if (!File.Exists(path))
-            throw new CampaignUnrunnableException($"dataset '{path}' is missing (the campaign expects sha256 {expectedSha256})");
+        ThrowIfMissing(path, expectedSha256);
         try
         {
             return DatasetFingerprint.Sha256(path);
@@ -75,6 +79,7 @@ public sealed class DatasetCache(int capacity = DatasetCache.DefaultCapacity)
     /// <summary>Parses exactly the bytes it hashed, so the cached dataset is the one the campaign pinned even if the file changes meanwhile.</summary>
     private static Dataset Load(string path, string expectedSha256, CsvDatasetOptions options)
     {
+        ThrowIfMissing(path, expectedSha256);
         byte[] bytes;
         try
         {
@@ -95,6 +100,12 @@ public sealed class DatasetCache(int capacity = DatasetCache.DefaultCapacity)
         {
             throw new CampaignUnrunnableException($"dataset '{path}' cannot be used: {e.Message}", e);
         }
+    }
+
+    private static void ThrowIfMissing(string path, string expectedSha256)
+    {
+        if (!File.Exists(path))
+            throw new CampaignUnrunnableException($"dataset '{path}' is missing (the campaign expects sha256 {expectedSha256})");
     }
 
     private static CampaignUnrunnableException Changed(string path, string expected, string actual) =>

@@ -128,4 +128,35 @@ public sealed class SqliteFarmStoreTests : FarmStoreContractTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.ListCampaignsAsync(Ct));
     }
+
+    [Fact]
+    public async Task AStoreFileDeletedWhileInUse_IsReportedAndNotRecreated()
+    {
+        var store = (SqliteFarmStore)await CreateStoreAsync(TimeProvider.System);
+        await store.ListCampaignsAsync(Ct); // leaves a pooled connection on the file
+        File.Delete(store.FilePath);
+
+        var read = await Assert.ThrowsAsync<FarmStoreException>(() => store.ListCampaignsAsync(Ct));
+        var claim = await Assert.ThrowsAsync<FarmStoreException>(() => store.ClaimTrialsAsync("silo-1", 1, TimeSpan.FromSeconds(5), Ct));
+
+        Assert.Equal(
+            $"The store file '{store.FilePath}' does not exist (deleted or moved while in use?). Restore it, or point the farm at a new store.",
+            read.Message);
+        Assert.Equal(read.Message, claim.Message);
+        Assert.False(File.Exists(store.FilePath));
+        await store.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AStoreFileOverwrittenWithOtherBytes_IsReportedAsDamaged()
+    {
+        var path = NewPath();
+        await using (var first = new SqliteFarmStore(path)) await first.MigrateAsync(Ct);
+        await File.WriteAllTextAsync(path, "id,feature\n" + new string('x', 8192), Ct);
+        await using var store = new SqliteFarmStore(path);
+
+        var error = await Assert.ThrowsAsync<FarmStoreException>(() => store.ListCampaignsAsync(Ct));
+
+        Assert.StartsWith($"The store file '{path}' is damaged or is not an EnsembleFarm store (", error.Message);
+    }
 }
