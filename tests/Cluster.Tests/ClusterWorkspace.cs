@@ -46,6 +46,10 @@ internal sealed class ClusterWorkspace : IAsyncDisposable
         return await ChildProcess.RunAsync(_client, [.. arguments, "--store", StorePath], limit.Token);
     }
 
+    /// <summary>Starts the AppHost (the local farm) on this workspace's store with these arguments; its lines go to <paramref name="onLine"/>.</summary>
+    public ChildProcess StartAppHost(Action<string> onLine, params string[] arguments) =>
+        ChildProcess.StartObserved("apphost", FarmTool.Find("EnsembleFarm.AppHost"), [.. arguments, "--store", StorePath], onLine);
+
     public async Task GenerateDataAsync(int rows, ulong seed)
     {
         var result = await FarmAsync("data", "generate", "--rows", rows.ToString(), "--seed", seed.ToString(), "--out", DataPath);
