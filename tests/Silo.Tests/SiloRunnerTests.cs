@@ -259,6 +259,42 @@ public sealed class SiloRunnerTests
     }
 
     [Fact]
+    public async Task Run_AStoreErrorOnAnEpochReportReachesTheTrainerAndEndsTheSilo()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        await farm.CreateCampaignAsync(trials: 1);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? seenByTrainer = null;
+        var trainer = new ScriptedTrainer(async (_, progress, ct) =>
+        {
+            started.TrySetResult();
+            try
+            {
+                // Reports are written behind the training: the write error comes back through a later report.
+                for (var epoch = 0; progress.ReportEpoch(epoch, new Dictionary<string, double> { ["val_loss"] = 1 }); epoch++)
+                    await Task.Delay(5, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                seenByTrainer = e;
+                throw;
+            }
+            return ScriptedTrainer.Outcome();
+        });
+        // One slot and no heartbeat: with its slot busy the claim loop does not touch the store, so only the
+        // trial's epoch writer can meet the missing file.
+        var options = TestFarm.Options(slots: 1) with { Heartbeat = TimeSpan.FromHours(1) };
+
+        var run = farm.Runner(trainer, options).RunAsync(Ct);
+        await started.Task.WaitAsync(Ct);
+        File.Delete(farm.Store.FilePath);
+
+        var error = await Assert.ThrowsAsync<FarmStoreException>(() => run.WaitAsync(Ct));
+        Assert.Contains($"'{farm.Store.FilePath}' does not exist", error.Message);
+        Assert.IsType<FarmStoreException>(seenByTrainer);
+    }
+
+    [Fact]
     public async Task Run_WithTheStoreFileGoneFailsAtRegistrationWithTheStoreError()
     {
         await using var farm = await TestFarm.StartAsync();
