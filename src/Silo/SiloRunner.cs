@@ -150,12 +150,11 @@ public sealed partial class SiloRunner
     {
         var claim = running.Claim;
         var lease = claim.Lease;
-        var progress = new LeasedTrialProgress(_store, lease, () => running.Stop(StopReason.LeaseLost));
         var stopwatch = Stopwatch.StartNew();
         TrialOutcome outcome;
         try
         {
-            outcome = await _trainer.TrainAsync(claim, progress, running.Token);
+            outcome = await TrainAsync(running);
         }
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
@@ -203,6 +202,28 @@ public sealed partial class SiloRunner
         }
         if (stored) LogCompleted(lease.TrialId, stopwatch.Elapsed.TotalSeconds);
         else LogResultDiscarded(lease.TrialId);
+    }
+
+    /// <summary>
+    /// Trains with the epochs reported off the training thread, and returns once every report is written, so that
+    /// nothing of the attempt reaches the store after what follows (its result, failure or release).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The trial was stopped, or a report was refused (its lease is lost).</exception>
+    private async Task<TrialOutcome> TrainAsync(RunningTrial running)
+    {
+        var progress = new LeasedTrialProgress(_store, running.Claim.Lease, () => running.Stop(StopReason.LeaseLost));
+        TrialOutcome outcome;
+        try
+        {
+            outcome = await _trainer.TrainAsync(running.Claim, progress, running.Token);
+        }
+        catch
+        {
+            await progress.AbandonAsync();
+            throw;
+        }
+        if (!await progress.FlushAsync()) running.Token.ThrowIfCancellationRequested();
+        return outcome;
     }
 
     private async Task FailAttemptAsync(TrialLease lease, Exception error)

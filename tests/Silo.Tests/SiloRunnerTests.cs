@@ -11,13 +11,15 @@ public sealed class SiloRunnerTests
     [Fact]
     public async Task Run_TrainsEveryTrialStoresItsEpochsAndExitsWhenIdle()
     {
+        const int Epochs = 200;
         await using var farm = await TestFarm.StartAsync();
         var campaignId = await farm.CreateCampaignAsync(trials: 3);
-        var trainer = new ScriptedTrainer(async (trial, progress, ct) =>
+        // The trainer returns as soon as it has reported: the silo must still store the whole curve before the result.
+        var trainer = new ScriptedTrainer((trial, progress, _) =>
         {
-            for (var epoch = 1; epoch <= 2; epoch++)
-                Assert.True(await progress.ReportEpochAsync(epoch, new Dictionary<string, double> { ["val_loss"] = trial.Trial.Index + (1.0 / epoch) }, ct));
-            return ScriptedTrainer.Outcome();
+            for (var epoch = 1; epoch <= Epochs; epoch++)
+                Assert.True(progress.ReportEpoch(epoch, new Dictionary<string, double> { ["val_loss"] = trial.Trial.Index + (1.0 / epoch) }));
+            return Task.FromResult(ScriptedTrainer.Outcome());
         });
         var ready = false;
 
@@ -28,7 +30,7 @@ public sealed class SiloRunnerTests
         foreach (var trial in await farm.Store.GetTrialsAsync(campaignId, Ct))
         {
             Assert.Equal((TrialState.Completed, "silo-1"), (trial.State, trial.Owner));
-            Assert.Equal([trial.Index + 1.0, trial.Index + 0.5],
+            Assert.Equal(Enumerable.Range(1, Epochs).Select(epoch => trial.Index + (1.0 / epoch)),
                 (await farm.Store.GetEpochMetricsAsync(trial.Id, Ct)).Select(e => e.Metrics["val_loss"]));
         }
         var silo = Assert.Single(await farm.Store.ListSilosAsync(Ct));
@@ -204,6 +206,39 @@ public sealed class SiloRunnerTests
         Assert.Equal(AttemptOutcome.Cancelled, Assert.Single(await farm.Store.GetAttemptsAsync(claimed.Trial.Id, Ct)).Outcome);
     }
 
+    [Fact]
+    public async Task Run_ARefusedEpochReportStopsTheTrainingAndNothingMoreIsWritten()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        var campaignId = await farm.CreateCampaignAsync(trials: 1);
+        var started = new TaskCompletionSource<ClaimedTrial>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var campaignCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stoppedByItsToken = false;
+        var trainer = new ScriptedTrainer(async (trial, progress, ct) =>
+        {
+            started.TrySetResult(trial);
+            await campaignCancelled.Task.WaitAsync(ct);
+            // Reports go on until one comes back refused; reporting is asynchronous, so that may take a few epochs.
+            for (var epoch = 0; progress.ReportEpoch(epoch, new Dictionary<string, double> { ["val_loss"] = 1 }); epoch++)
+                await Task.Delay(5, CancellationToken.None);
+            stoppedByItsToken = ct.IsCancellationRequested;
+            ct.ThrowIfCancellationRequested();
+            return ScriptedTrainer.Outcome();
+        });
+        // No heartbeat during the test: only the refused report can tell the silo that the trial is not its own.
+        var options = TestFarm.Options() with { Heartbeat = TimeSpan.FromHours(1) };
+
+        var run = farm.Runner(trainer, options).RunAsync(Ct);
+        var claimed = await started.Task.WaitAsync(Ct);
+        Assert.True(await farm.Store.CancelCampaignAsync(campaignId, Ct));
+        campaignCancelled.SetResult();
+        await run.WaitAsync(Ct);
+
+        Assert.True(stoppedByItsToken);
+        Assert.Equal(TrialState.Cancelled, (await farm.Store.GetTrialAsync(claimed.Trial.Id, Ct))!.State);
+        Assert.Empty(await farm.Store.GetEpochMetricsAsync(claimed.Trial.Id, Ct));
+    }
+
     [Theory]
     [InlineData(1)] // every slot busy: the heartbeat meets the missing file first
     [InlineData(2)] // a slot free: the claim loop meets it first
@@ -221,6 +256,42 @@ public sealed class SiloRunnerTests
         var error = await Assert.ThrowsAsync<FarmStoreException>(() => run.WaitAsync(Ct));
         Assert.Contains($"'{farm.Store.FilePath}' does not exist", error.Message);
         Assert.False(File.Exists(farm.Store.FilePath));
+    }
+
+    [Fact]
+    public async Task Run_AStoreErrorOnAnEpochReportReachesTheTrainerAndEndsTheSilo()
+    {
+        await using var farm = await TestFarm.StartAsync();
+        await farm.CreateCampaignAsync(trials: 1);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? seenByTrainer = null;
+        var trainer = new ScriptedTrainer(async (_, progress, ct) =>
+        {
+            started.TrySetResult();
+            try
+            {
+                // Reports are written behind the training: the write error comes back through a later report.
+                for (var epoch = 0; progress.ReportEpoch(epoch, new Dictionary<string, double> { ["val_loss"] = 1 }); epoch++)
+                    await Task.Delay(5, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                seenByTrainer = e;
+                throw;
+            }
+            return ScriptedTrainer.Outcome();
+        });
+        // One slot and no heartbeat: with its slot busy the claim loop does not touch the store, so only the
+        // trial's epoch writer can meet the missing file.
+        var options = TestFarm.Options(slots: 1) with { Heartbeat = TimeSpan.FromHours(1) };
+
+        var run = farm.Runner(trainer, options).RunAsync(Ct);
+        await started.Task.WaitAsync(Ct);
+        File.Delete(farm.Store.FilePath);
+
+        var error = await Assert.ThrowsAsync<FarmStoreException>(() => run.WaitAsync(Ct));
+        Assert.Contains($"'{farm.Store.FilePath}' does not exist", error.Message);
+        Assert.IsType<FarmStoreException>(seenByTrainer);
     }
 
     [Fact]

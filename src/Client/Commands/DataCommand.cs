@@ -8,7 +8,7 @@ namespace EnsembleFarm.Client.Commands;
 internal static class DataCommand
 {
     /// <summary>The defaults are the data set examples/ensemble.yaml is sized for.</summary>
-    public const int DefaultRows = 20_000;
+    public const int DefaultRows = 66_000;
 
     public const ulong DefaultSeed = 1;
 

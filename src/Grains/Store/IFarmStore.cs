@@ -52,6 +52,15 @@ public interface IFarmStore : IAsyncDisposable
     /// <summary>Stores one epoch's metrics (fenced). False: stop, this attempt is no longer current.</summary>
     Task<bool> ReportEpochAsync(TrialLease lease, int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default);
 
+    /// <summary>
+    /// Stores several epochs' metrics in one transaction, fenced like <see cref="ReportEpochAsync"/>: all of them
+    /// or, when the attempt is no longer current, none (false). A silo that reports off its training thread
+    /// writes whatever queued up since its last write this way, so the store's write lock is taken once, not per epoch.
+    /// A repeated epoch keeps the values given last.
+    /// </summary>
+    Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
+        CancellationToken ct = default);
+
     /// <summary>Stores the outcome and marks the trial completed (fenced); completes the campaign when it was the last open trial.</summary>
     Task<bool> CompleteTrialAsync(TrialLease lease, TrialOutcome outcome, CancellationToken ct = default);
 

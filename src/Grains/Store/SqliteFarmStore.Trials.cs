@@ -84,20 +84,33 @@ public sealed partial class SqliteFarmStore
         return chosen;
     }
 
-    public Task<bool> ReportEpochAsync(TrialLease lease, int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default)
+    public Task<bool> ReportEpochAsync(TrialLease lease, int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default) =>
+        ReportEpochsAsync(lease, [(epoch, metrics)], ct);
+
+    public Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
+        CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);
-        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        ArgumentNullException.ThrowIfNull(metrics);
-        var json = StoreCodec.MetricsToJson(metrics);
+        ArgumentNullException.ThrowIfNull(epochs);
+        var rows = new (int Epoch, string Json)[epochs.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (epoch, metrics) = epochs[i];
+            ArgumentOutOfRangeException.ThrowIfNegative(epoch, $"{nameof(epochs)}[{i}].Epoch");
+            ArgumentNullException.ThrowIfNull(metrics, $"{nameof(epochs)}[{i}].Metrics");
+            rows[i] = (epoch, StoreCodec.MetricsToJson(metrics));
+        }
         return AsTask(() => Write((connection, transaction, now) =>
         {
             if (!IsCurrent(connection, transaction, lease)) return false;
-            Execute(connection, transaction, """
-                INSERT INTO epoch_metrics (trial_id, attempt, epoch, metrics_json, recorded_at) VALUES (@trial, @attempt, @epoch, @json, @now)
-                ON CONFLICT (trial_id, attempt, epoch) DO UPDATE SET metrics_json = excluded.metrics_json, recorded_at = excluded.recorded_at;
-                """,
-                ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@epoch", epoch), ("@json", json), ("@now", now));
+            foreach (var (epoch, json) in rows)
+            {
+                Execute(connection, transaction, """
+                    INSERT INTO epoch_metrics (trial_id, attempt, epoch, metrics_json, recorded_at) VALUES (@trial, @attempt, @epoch, @json, @now)
+                    ON CONFLICT (trial_id, attempt, epoch) DO UPDATE SET metrics_json = excluded.metrics_json, recorded_at = excluded.recorded_at;
+                    """,
+                    ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@epoch", epoch), ("@json", json), ("@now", now));
+            }
             return true;
         }, ct));
     }

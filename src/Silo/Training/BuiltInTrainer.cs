@@ -45,7 +45,7 @@ public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : IT
         var run = Trainer.Fit(spec.Model, member.Train, member.Validation, spec.TrainingFor(trial.Trial.InitSeed),
             report =>
             {
-                progress.ReportEpochAsync(report.Epoch, report.Metrics, ct).GetAwaiter().GetResult();
+                progress.ReportEpoch(report.Epoch, report.Metrics);
                 return EpochDecision.Continue;
             },
             ct);

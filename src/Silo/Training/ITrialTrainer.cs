@@ -24,10 +24,12 @@ public interface ITrialTrainer
 public interface ITrialProgress
 {
     /// <summary>
-    /// Stores one epoch's metrics under the trial's lease. False: the lease is no longer current, the
-    /// trainer's token is being cancelled, and the trainer should stop.
+    /// Hands over one epoch's metrics to be stored under the trial's lease, and returns without waiting for the
+    /// store. False: an earlier report was refused (the lease is no longer current), the trainer's token is being
+    /// cancelled, and the trainer should stop. The dictionary must not change after the call.
     /// </summary>
-    Task<bool> ReportEpochAsync(int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct);
+    /// <exception cref="Exception">The store failed to write an earlier report: the error as the store threw it.</exception>
+    bool ReportEpoch(int epoch, IReadOnlyDictionary<string, double> metrics);
 }
 
 /// <summary>A campaign that no silo can run as submitted; its message is the reason the campaign fails with.</summary>

@@ -257,6 +257,29 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ReportEpochs_StoresABatchInOneFencedWrite()
+    {
+        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
+        var stale = await ClaimOneAsync(store, "silo-a");
+        Assert.True(await store.ReportEpochsAsync(stale.Lease, [(0, Metrics(0.9)), (1, Metrics(0.8)), (1, Metrics(0.7))], Ct));
+
+        var curve = await store.GetEpochMetricsAsync(stale.Trial.Id, Ct);
+        Assert.Equal([(0, 0.9), (1, 0.7)], curve.Select(e => (e.Epoch, e.Metrics["val_loss"])));
+
+        await ExpireLeasesAsync(store);
+        var current = await ClaimOneAsync(store, "silo-b");
+        // A superseded attempt's batch is refused whole: none of its epochs lands in the new attempt's curve.
+        Assert.False(await store.ReportEpochsAsync(stale.Lease, [(2, Metrics(0.6)), (3, Metrics(0.5))], Ct));
+        Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReportEpochsAsync(current.Lease, [(0, Metrics(1)), (-1, Metrics(1))], Ct));
+        Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+        Assert.True(await store.ReportEpochsAsync(current.Lease, [(0, Metrics(0.4))], Ct));
+        var stored = Assert.Single(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+        Assert.Equal((2, 0, 0.4), (stored.Attempt, stored.Epoch, stored.Metrics["val_loss"]));
+    }
+
+    [Fact]
     public async Task Complete_StoresTheOutcomeAndCompletesTheCampaignWithItsLastTrial()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
