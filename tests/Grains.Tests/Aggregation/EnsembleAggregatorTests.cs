@@ -247,6 +247,7 @@ public class EnsembleAggregatorTests
         Assert.Contains("\"size_curve\":", json);
         Assert.Contains("\"undefined_metrics\":", json);
         Assert.Contains("\"log_loss\": null", json);
+        Assert.Contains("\"description\": \"mean(p > 0.5) > 0.5\"", json);
         Assert.Equal("a", again.Disagreements.Single().Id);
     }
 }
