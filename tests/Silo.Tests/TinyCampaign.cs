@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EnsembleFarm.Grains.Planning;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
 using EnsembleFarm.Models;
-using EnsembleFarm.Models.Data;
 
 namespace EnsembleFarm.Silo.Tests;
 
@@ -51,17 +48,11 @@ internal static class TinyCampaign
         return path;
     }
 
-    /// <summary>Submits a campaign the way the client does: parse, read, plan, pin the dataset's hash.</summary>
+    /// <summary>Submits a campaign the way the client does.</summary>
     public static async Task<long> SubmitAsync(TestFarm farm, int members, int epochs, double learningRate = 0.1)
     {
-        var datasetPath = WriteDataset(farm.Folder);
-        var yaml = SpecYaml("tiny.csv", members, epochs, learningRate);
-        var spec = SpecParser.Parse(yaml, farm.Folder);
-        var data = CsvDataset.Read(spec.Dataset.Path, spec.Dataset.CsvOptions);
-        var plan = CampaignPlan.Create(spec, data);
-        return await farm.Store.CreateCampaignAsync(
-            new NewCampaign(spec.Name, spec.KindName, yaml, spec.Dataset.Path, DatasetFingerprint.Sha256(spec.Dataset.Path),
-                spec.MaxAttempts, plan.TestSet),
-            plan.Trials, Ct);
+        WriteDataset(farm.Folder);
+        var submission = CampaignSubmission.Prepare(SpecYaml("tiny.csv", members, epochs, learningRate), farm.Folder);
+        return await submission.SubmitAsync(farm.Store, Ct);
     }
 }

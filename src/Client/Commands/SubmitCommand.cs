@@ -1,9 +1,6 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Watching;
 using EnsembleFarm.Grains.Planning;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
-using EnsembleFarm.Models.Data;
 
 namespace EnsembleFarm.Client.Commands;
 
@@ -22,12 +19,13 @@ internal static class SubmitCommand
         var command = new Command("submit", "Validate a campaign spec and its data, and queue the campaign") { specPath, wait, interval };
         command.SetAction((parse, ct) => cli.RunAsync(async token =>
         {
-            var (campaign, trials) = Prepare(parse.GetRequiredValue(specPath));
+            var submission = Prepare(parse.GetRequiredValue(specPath));
             await using var store = await cli.OpenStoreAsync(parse, token);
-            var id = await store.CreateCampaignAsync(campaign, trials, token);
+            var id = await submission.SubmitAsync(store, token);
+            var campaign = submission.Campaign;
             await cli.Environment.Out.WriteLineAsync(id.ToString());
             await cli.Environment.Error.WriteLineAsync(
-                $"submitted campaign {id} '{campaign.Name}': {trials.Count} trials, {campaign.TestSet.RowIndices.Length} test rows, dataset {campaign.DatasetPath}");
+                $"submitted campaign {id} '{campaign.Name}': {submission.Trials.Count} trials, {campaign.TestSet.RowIndices.Length} test rows, dataset {campaign.DatasetPath}");
             if (!parse.GetValue(wait)) return ExitCodes.Ok;
             var watcher = new CampaignWatcher(store, cli.Environment, TimeSpan.FromSeconds(parse.GetValue(interval)));
             return await watcher.ReportEndAsync(await watcher.WatchAsync(id, token));
@@ -35,8 +33,8 @@ internal static class SubmitCommand
         return command;
     }
 
-    /// <summary>Parses and validates the spec, reads its data set and plans the campaign.</summary>
-    internal static (NewCampaign Campaign, IReadOnlyList<NewTrial> Trials) Prepare(string specPath)
+    /// <summary>Reads the spec file and prepares the campaign (spec, data and plan checked).</summary>
+    internal static CampaignSubmission Prepare(string specPath)
     {
         string yaml;
         try
@@ -47,24 +45,6 @@ internal static class SubmitCommand
         {
             throw new FarmCliException(ExitCodes.BadInput, $"error: cannot read the spec {specPath}: {e.Message}");
         }
-        var spec = SpecParser.Parse(yaml, Path.GetDirectoryName(Path.GetFullPath(specPath))!);
-        var datasetPath = spec.Dataset.Path;
-        if (!File.Exists(datasetPath))
-        {
-            throw new FarmCliException(ExitCodes.BadInput,
-                $"error: dataset.path: no file {datasetPath} (for the example data: farm data generate --out {datasetPath})");
-        }
-        var data = CsvDataset.Read(datasetPath, spec.Dataset.CsvOptions);
-        CampaignPlan plan;
-        try
-        {
-            plan = CampaignPlan.Create(spec, data);
-        }
-        catch (ArgumentException e)
-        {
-            throw new FarmCliException(ExitCodes.BadInput, $"error: the spec does not fit the data {datasetPath}: {e.Message}", e);
-        }
-        var campaign = new NewCampaign(spec.Name, spec.KindName, yaml, datasetPath, DatasetFingerprint.Sha256(datasetPath), spec.MaxAttempts, plan.TestSet);
-        return (campaign, plan.Trials);
+        return CampaignSubmission.Prepare(yaml, Path.GetDirectoryName(Path.GetFullPath(specPath))!);
     }
 }

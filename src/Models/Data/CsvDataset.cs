@@ -28,6 +28,19 @@ public static class CsvDataset
         return Parse(reader, options, path);
     }
 
+    /// <summary>
+    /// Reads the file once and parses exactly the bytes whose SHA-256 it returns. A campaign then pins the
+    /// data it was planned on, and a silo trains on the data it checked, even if the file changes meanwhile.
+    /// </summary>
+    /// <exception cref="DataFormatException">The file is not a valid dataset for <paramref name="options"/>.</exception>
+    public static (Dataset Data, string Sha256) ReadPinned(string path, CsvDatasetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var bytes = File.ReadAllBytes(path);
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return (Parse(reader, options, path), DatasetFingerprint.Sha256(bytes));
+    }
+
     /// <param name="sourceName">How error messages name the data (usually the file path).</param>
     public static Dataset Parse(TextReader reader, CsvDatasetOptions options, string sourceName)
     {

@@ -80,26 +80,24 @@ public sealed class DatasetCache(int capacity = DatasetCache.DefaultCapacity)
     private static Dataset Load(string path, string expectedSha256, CsvDatasetOptions options)
     {
         ThrowIfMissing(path, expectedSha256);
-        byte[] bytes;
+        (Dataset Data, string Sha256) pinned;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            pinned = CsvDataset.ReadPinned(path, options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CampaignUnrunnableException($"dataset '{path}' cannot be read: {e.Message}", e);
         }
-        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-        if (actual != expectedSha256) throw Changed(path, expectedSha256, actual);
-        try
-        {
-            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return CsvDataset.Parse(reader, options, path);
-        }
         catch (DataFormatException e)
         {
+            // Checked before the content: a file that changed into something unparsable is reported as changed.
+            var actual = DatasetFingerprint.Sha256(path);
+            if (actual != expectedSha256) throw Changed(path, expectedSha256, actual);
             throw new CampaignUnrunnableException($"dataset '{path}' cannot be used: {e.Message}", e);
         }
+        if (pinned.Sha256 != expectedSha256) throw Changed(path, expectedSha256, pinned.Sha256);
+        return pinned.Data;
     }
 
     private static void ThrowIfMissing(string path, string expectedSha256)

@@ -106,6 +106,30 @@ public class CsvDatasetTests
     }
 
     [Fact]
+    public void ReadPinned_parses_the_bytes_it_fingerprints_and_names_the_file_in_errors()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"efarm-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllText(path, "\uFEFFid,a,y\nr1,0.5,0\nr2,1.5,1\n");
+            var (data, sha256) = CsvDataset.ReadPinned(path, BinaryWithId);
+            Assert.Equal(DatasetFingerprint.Sha256(path), sha256);
+            var read = CsvDataset.Read(path, BinaryWithId);
+            Assert.Equal(read.Features, data.Features);
+            Assert.Equal(read.Targets, data.Targets);
+            Assert.Equal(["r1", "r2"], data.Ids!);
+
+            File.WriteAllText(path, "id,a,y\nr1,NaN,0\n");
+            var e = Assert.Throws<DataFormatException>(() => CsvDataset.ReadPinned(path, BinaryWithId));
+            Assert.StartsWith($"{path} line 2, column 'a'", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_non_numeric_cell_is_named_by_line_and_column()
     {
         var e = ParseFails("id,pt_1,y\na,1,0\n\nb,abc,1\n", BinaryWithId);
