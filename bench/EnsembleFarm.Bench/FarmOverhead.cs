@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using EnsembleFarm.AppHost;
-using EnsembleFarm.Grains.Planning;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Planning;
+using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Store;
 using EnsembleFarm.Models.Data;
 using EnsembleFarm.Models.Training;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.AppHost;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Data.Common;
 using EnsembleFarm.Client.Commands;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Store;
 using EnsembleFarm.Models.Data;
 
 namespace EnsembleFarm.Client;

@@ -1,4 +1,4 @@
 using EnsembleFarm.Client;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 
 return await new FarmCli(CliEnvironment.FromConsole(), (location, ct) => FarmStoreFactory.OpenAsync(location, ct: ct)).InvokeAsync(args);

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using EnsembleFarm.Silo.Training;
 
 namespace EnsembleFarm.Silo;

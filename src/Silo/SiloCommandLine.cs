@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Silo;
 

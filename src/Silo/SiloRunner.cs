@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using EnsembleFarm.Silo.Training;
 using Microsoft.Extensions.Logging;
 

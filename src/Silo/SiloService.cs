@@ -1,4 +1,4 @@
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

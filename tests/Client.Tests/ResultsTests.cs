@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EnsembleFarm.Grains.Aggregation;
+using EnsembleFarm.Domain.Aggregation;
 using EnsembleFarm.Models;
 
 namespace EnsembleFarm.Client.Tests;

@@ -1,4 +1,4 @@
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Client.Tests;
 

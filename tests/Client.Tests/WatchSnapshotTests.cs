@@ -1,5 +1,5 @@
 using EnsembleFarm.Client.Watching;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Client.Tests;
 

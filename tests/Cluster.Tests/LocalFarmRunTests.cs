@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Cluster.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using EnsembleFarm.Grains.Aggregation;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Aggregation;
+using EnsembleFarm.Store;
 using EnsembleFarm.Models;
 
 namespace EnsembleFarm.Cluster.Tests;

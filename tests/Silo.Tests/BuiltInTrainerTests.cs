@@ -1,4 +1,4 @@
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data;
 using EnsembleFarm.Silo.Training;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using Xunit;
 
 namespace EnsembleFarm.Silo.Tests;

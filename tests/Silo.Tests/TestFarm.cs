@@ -1,4 +1,4 @@
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using EnsembleFarm.Silo;
 using EnsembleFarm.Silo.Training;
 using Microsoft.Extensions.Logging.Abstractions;

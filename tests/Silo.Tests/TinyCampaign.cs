@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using EnsembleFarm.Grains.Planning;
+using EnsembleFarm.Domain.Planning;
 using EnsembleFarm.Models;
 
 namespace EnsembleFarm.Silo.Tests;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Output;
-using EnsembleFarm.Grains.Aggregation;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Aggregation;
+using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Store;
 using EnsembleFarm.Models;
 
 namespace EnsembleFarm.Client.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Output;
 using EnsembleFarm.Client.Watching;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using Spectre.Console;
 
 namespace EnsembleFarm.Client.Commands;

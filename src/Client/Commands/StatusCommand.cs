@@ -1,6 +1,6 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Output;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using Spectre.Console;
 
 namespace EnsembleFarm.Client.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Watching;
-using EnsembleFarm.Grains.Planning;
+using EnsembleFarm.Domain.Planning;
 
 namespace EnsembleFarm.Client.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Client.Output;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using EnsembleFarm.Grains.Aggregation;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Aggregation;
+using EnsembleFarm.Store;
 using Spectre.Console;
 
 namespace EnsembleFarm.Client.Output;

@@ -1,5 +1,5 @@
 using EnsembleFarm.Client.Output;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Store;
 using Spectre.Console;
 
 namespace EnsembleFarm.Client.Watching;

@@ -1,6 +1,6 @@
-using EnsembleFarm.Grains.Planning;
-using EnsembleFarm.Grains.Specs;
-using EnsembleFarm.Grains.Store;
+using EnsembleFarm.Domain.Planning;
+using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Store;
 using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Training;
 

@@ -1,0 +1,57 @@
+using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Store;
+using EnsembleFarm.Models.Data;
+
+namespace EnsembleFarm.Domain.Planning;
+
+/// <summary>
+/// A campaign ready to be written: its spec checked, its dataset read and fingerprinted, its trials planned.
+/// Every way in (the CLI today, the gateway next) prepares a campaign here, so a campaign is refused for the
+/// same reasons, with the same messages, before anything reaches the store.
+/// </summary>
+public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials)
+{
+    /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
+    /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
+    /// <exception cref="SpecException">The spec is wrong, its dataset cannot be read, or it does not fit its data.</exception>
+    /// <exception cref="DataFormatException">The dataset is not valid for the spec's columns and task.</exception>
+    public static CampaignSubmission Prepare(string specYaml, string specDirectory)
+    {
+        var spec = SpecParser.Parse(specYaml, specDirectory);
+        var path = spec.Dataset.Path;
+        (Dataset Data, string Sha256) dataset;
+        try
+        {
+            dataset = CsvDataset.ReadPinned(path, spec.Dataset.CsvOptions);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw DatasetError($"no file {path} (for the example data: farm data generate --out {path})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DatasetError($"cannot read {path}: {e.Message}");
+        }
+
+        CampaignPlan plan;
+        try
+        {
+            plan = CampaignPlan.Create(spec, dataset.Data);
+        }
+        catch (ArgumentException e)
+        {
+            throw DatasetError($"the data in {path} does not fit the spec: {e.Message}");
+        }
+        var campaign = new NewCampaign(spec.Name, spec.KindName, specYaml, path, dataset.Sha256, spec.MaxAttempts, plan.TestSet);
+        return new CampaignSubmission(spec, campaign, plan.Trials);
+    }
+
+    /// <summary>Writes the campaign and its trials in one transaction; returns the campaign's id.</summary>
+    public Task<long> SubmitAsync(IFarmStore store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.CreateCampaignAsync(Campaign, Trials, ct);
+    }
+
+    private static SpecException DatasetError(string message) => new([new SpecError("dataset.path", message)]);
+}

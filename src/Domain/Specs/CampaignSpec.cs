@@ -1,0 +1,79 @@
+using EnsembleFarm.Models;
+using EnsembleFarm.Models.Data;
+using EnsembleFarm.Models.Nn;
+using EnsembleFarm.Models.Training;
+
+namespace EnsembleFarm.Domain.Specs;
+
+/// <summary>
+/// What a campaign runs. Only ensembles run today; <c>search</c> and <c>nas</c> campaigns will add
+/// their own block (space, sampler, pruner, budget) beside the ones here, which they keep: a search
+/// trains the same kind of model on the same data, and can feed an ensemble of its best configurations.
+/// </summary>
+public enum CampaignKind
+{
+    /// <summary>N members with the same settings, each with its own split and initialisation seeds.</summary>
+    Ensemble,
+}
+
+/// <summary>
+/// A validated campaign spec (see docs/spec.md for the YAML it is read from). Every value here has
+/// passed validation, so nothing downstream needs to re-check it.
+/// </summary>
+/// <param name="Seed">The campaign seed: the default test seed, and the root of every member's seeds.</param>
+/// <param name="Model">The network every trial trains.</param>
+/// <param name="Training">
+/// The training settings shared by all trials; its <see cref="TrainingOptions.Seed"/> is not used:
+/// each trial trains with <see cref="TrainingFor"/> and its own initialisation seed.
+/// </param>
+/// <param name="Retries">How many times a failed trial is retried before it is marked failed.</param>
+public sealed record CampaignSpec(
+    string Name,
+    CampaignKind Kind,
+    ulong Seed,
+    DatasetSpec Dataset,
+    TestPartSpec Test,
+    NetworkSpec Model,
+    TrainingOptions Training,
+    EnsembleSpec Ensemble,
+    int Retries,
+    ResourcesSpec Resources)
+{
+    /// <summary>The kind as the store and the CLI name it ("ensemble").</summary>
+    public string KindName => SpecVocabulary.Name(Kind);
+
+    /// <summary>Attempts a trial may take: the first one plus the retries.</summary>
+    public int MaxAttempts => Retries + 1;
+
+    /// <summary>The training options of one trial: the shared settings with the trial's initialisation seed.</summary>
+    public TrainingOptions TrainingFor(ulong initSeed) => Training with { Seed = initSeed };
+}
+
+/// <summary>Where the data is and what to predict.</summary>
+/// <param name="Path">The CSV file, absolute (a relative path in the YAML is resolved against the spec's folder).</param>
+/// <param name="Targets">The target column; several only for regression.</param>
+/// <param name="IdColumn">A column that identifies rows (kept in predictions and reports, never a feature).</param>
+/// <param name="Features">The feature columns; null: every column that is neither a target nor the id.</param>
+public sealed record DatasetSpec(
+    string Path,
+    IReadOnlyList<string> Targets,
+    TaskKind Task,
+    string? IdColumn,
+    IReadOnlyList<string>? Features)
+{
+    /// <summary>How the CSV reader reads this data set.</summary>
+    public CsvDatasetOptions CsvOptions => new(Targets, Task, IdColumn, Features);
+}
+
+/// <summary>The held-out test part, drawn once per campaign so that every member is scored on the same rows.</summary>
+/// <param name="Fraction">Share of the rows held out, in (0, 1).</param>
+/// <param name="Stratified">Keep each class's share in the test part (classification only).</param>
+public sealed record TestPartSpec(double Fraction, ulong Seed, bool Stratified);
+
+/// <param name="Members">How many models the ensemble trains.</param>
+/// <param name="ValidationFraction">Share of each member's non-test rows it validates on (early stopping, epoch metrics).</param>
+/// <param name="Stratified">Keep each class's share in each member's validation part (classification only).</param>
+public sealed record EnsembleSpec(int Members, double ValidationFraction, bool Stratified);
+
+/// <param name="Slots">Slots of a silo that one trial occupies (CPU slots or GPUs).</param>
+public sealed record ResourcesSpec(int Slots);

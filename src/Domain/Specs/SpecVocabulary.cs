@@ -1,0 +1,85 @@
+using EnsembleFarm.Models;
+using EnsembleFarm.Models.Nn;
+using EnsembleFarm.Models.Training;
+
+namespace EnsembleFarm.Domain.Specs;
+
+/// <summary>A closed set of names a spec field accepts, each standing for one value, in documentation order.</summary>
+internal sealed class Vocabulary<T> where T : struct, Enum
+{
+    private readonly (string Name, T Value)[] _entries;
+
+    public Vocabulary(params (string Name, T Value)[] entries) => _entries = entries;
+
+    public IEnumerable<string> Names => _entries.Select(e => e.Name);
+
+    public bool TryLookup(string name, out T value)
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.Name == name)
+            {
+                value = entry.Value;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    public string Name(T value) => _entries.First(e => EqualityComparer<T>.Default.Equals(e.Value, value)).Name;
+}
+
+/// <summary>
+/// The names the YAML uses for the enumerations of the spec. They are part of the spec format
+/// (docs/spec.md), so they are spelled out here rather than derived from the C# member names.
+/// </summary>
+internal static class SpecVocabulary
+{
+    public static readonly Vocabulary<CampaignKind> Kinds = new(("ensemble", CampaignKind.Ensemble));
+
+    /// <summary>Kinds the spec format reserves for the next releases; named apart so that the message says "not yet supported".</summary>
+    public static readonly IReadOnlyList<string> PlannedKinds = ["search", "nas"];
+
+    public static readonly Vocabulary<TaskKind> Tasks = new(
+        ("binary", TaskKind.Binary),
+        ("multiclass", TaskKind.Multiclass),
+        ("regression", TaskKind.Regression));
+
+    public static readonly Vocabulary<Activation> Activations = new(
+        ("relu", Activation.Relu),
+        ("leaky_relu", Activation.LeakyRelu),
+        ("tanh", Activation.Tanh),
+        ("sigmoid", Activation.Sigmoid),
+        ("gelu", Activation.Gelu));
+
+    public static readonly Vocabulary<OptimizerKind> Optimizers = new(
+        ("sgd", OptimizerKind.Sgd),
+        ("adam", OptimizerKind.Adam),
+        ("adamw", OptimizerKind.AdamW));
+
+    public static readonly Vocabulary<ScheduleKind> Schedules = new(
+        ("constant", ScheduleKind.Constant),
+        ("step", ScheduleKind.Step),
+        ("cosine", ScheduleKind.Cosine));
+
+    public static readonly Vocabulary<LossKind> Losses = new(
+        ("auto", LossKind.Auto),
+        ("binary_cross_entropy", LossKind.BinaryCrossEntropy),
+        ("softmax_cross_entropy", LossKind.SoftmaxCrossEntropy),
+        ("mse", LossKind.Mse),
+        ("huber", LossKind.Huber),
+        ("focal", LossKind.Focal));
+
+    public static readonly Vocabulary<EarlyStoppingMode> EarlyStoppingModes = new(
+        ("auto", EarlyStoppingMode.Auto),
+        ("min", EarlyStoppingMode.Min),
+        ("max", EarlyStoppingMode.Max));
+
+    public static string Name(CampaignKind kind) => Kinds.Name(kind);
+
+    public static string Name(TaskKind task) => Tasks.Name(task);
+}
+
+/// <summary>Whether early stopping minimises or maximises its metric; auto infers it from the metric's name.</summary>
+internal enum EarlyStoppingMode { Auto, Min, Max }

@@ -1,0 +1,180 @@
+using Microsoft.Data.Sqlite;
+
+namespace EnsembleFarm.Store;
+
+public sealed partial class SqliteFarmStore
+{
+    private const string CampaignColumns =
+        "c.id, c.name, c.kind, c.spec_yaml, c.dataset_path, c.dataset_sha256, c.state, c.max_attempts, " +
+        "c.created_at, c.started_at, c.finished_at, c.error";
+
+    private const string OpenCampaignStates = "('queued','running')";
+
+    public Task<long> CreateCampaignAsync(NewCampaign campaign, IReadOnlyList<NewTrial> trials, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateNewCampaign(campaign, trials);
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            var campaignId = Scalar<long>(connection, transaction, """
+                INSERT INTO campaigns (name, kind, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at)
+                VALUES (@name, @kind, @spec, @path, @sha, 'queued', @max, @now) RETURNING id;
+                """,
+                ("@name", campaign.Name), ("@kind", campaign.Kind), ("@spec", campaign.SpecYaml),
+                ("@path", campaign.DatasetPath), ("@sha", campaign.DatasetSha256), ("@max", campaign.MaxAttempts), ("@now", now));
+
+            var testSet = campaign.TestSet;
+            Execute(connection, transaction, """
+                INSERT INTO campaign_test_sets (campaign_id, row_count, row_indices, targets, target_width, ids_json)
+                VALUES (@id, @rows, @indices, @targets, @width, @ids);
+                """,
+                ("@id", campaignId), ("@rows", testSet.RowIndices.Length), ("@indices", StoreCodec.ToBlob(testSet.RowIndices)),
+                ("@targets", StoreCodec.ToBlob(testSet.Targets)), ("@width", testSet.TargetWidth),
+                ("@ids", testSet.Ids is null ? null : StoreCodec.StringsToJson(testSet.Ids)));
+
+            using var insertTrial = Command(connection, transaction, """
+                INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots)
+                VALUES (@campaign, @idx, 'queued', @params, @split, @init, @slots);
+                """,
+                ("@campaign", campaignId), ("@idx", 0), ("@params", ""), ("@split", 0L), ("@init", 0L), ("@slots", 0));
+            foreach (var trial in trials)
+            {
+                insertTrial.Parameters["@idx"].Value = trial.Index;
+                insertTrial.Parameters["@params"].Value = trial.ParamsJson;
+                insertTrial.Parameters["@split"].Value = StoreCodec.SeedToColumn(trial.SplitSeed);
+                insertTrial.Parameters["@init"].Value = StoreCodec.SeedToColumn(trial.InitSeed);
+                insertTrial.Parameters["@slots"].Value = trial.Slots;
+                insertTrial.ExecuteNonQuery();
+            }
+            return campaignId;
+        }, ct));
+    }
+
+    public Task<CampaignRecord?> GetCampaignAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection => FindCampaign(connection, null, campaignId), ct));
+
+    public Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<CampaignRecord>>(() => Read(connection => List(connection, null,
+            $"SELECT {CampaignColumns} FROM campaigns c ORDER BY c.created_at DESC, c.id DESC;",
+            reader => ReadCampaign(reader, 0)), ct));
+
+    public Task<CampaignTestSet> GetTestSetAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection =>
+        {
+            var sets = List(connection, null,
+                "SELECT row_indices, targets, target_width, ids_json FROM campaign_test_sets WHERE campaign_id = @id;",
+                reader => new CampaignTestSet(
+                    StoreCodec.IntsFromBlob((byte[])reader["row_indices"]),
+                    StoreCodec.FloatsFromBlob((byte[])reader["targets"]),
+                    reader.GetInt32(2),
+                    NullableString(reader, 3) is { } ids ? StoreCodec.StringsFromJson(ids) : null),
+                ("@id", campaignId));
+            return sets.Count == 1 ? sets[0] : throw CampaignNotFound(campaignId);
+        }, ct));
+
+    public Task<CampaignProgress> GetProgressAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection =>
+        {
+            RequireCampaignState(connection, null, campaignId);
+            var counts = List(connection, null,
+                "SELECT state, COUNT(*) FROM trials WHERE campaign_id = @id GROUP BY state;",
+                reader => (State: StoreCodec.Parse<TrialState>(reader.GetString(0)), Count: reader.GetInt32(1)),
+                ("@id", campaignId)).ToDictionary(row => row.State, row => row.Count);
+            return new CampaignProgress(
+                counts.GetValueOrDefault(TrialState.Queued), counts.GetValueOrDefault(TrialState.Running),
+                counts.GetValueOrDefault(TrialState.Completed), counts.GetValueOrDefault(TrialState.Pruned),
+                counts.GetValueOrDefault(TrialState.Failed), counts.GetValueOrDefault(TrialState.Cancelled));
+        }, ct));
+
+    public Task<bool> CancelCampaignAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (IsEnded(RequireCampaignState(connection, transaction, campaignId))) return false;
+            EndOpenTrials(connection, transaction, campaignId, now, reason: null);
+            Execute(connection, transaction,
+                "UPDATE campaigns SET state = 'cancelled', finished_at = @now WHERE id = @id;",
+                ("@id", campaignId), ("@now", now));
+            return true;
+        }, ct));
+
+    public Task FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default)
+    {
+        StoreValidation.RequireText(reason, nameof(reason));
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (IsEnded(RequireCampaignState(connection, transaction, campaignId))) return false;
+            EndOpenTrials(connection, transaction, campaignId, now, $"campaign failed: {reason}");
+            Execute(connection, transaction,
+                "UPDATE campaigns SET state = 'failed', finished_at = @now, error = @reason WHERE id = @id;",
+                ("@id", campaignId), ("@now", now), ("@reason", reason));
+            return true;
+        }, ct));
+    }
+
+    private static CampaignRecord? FindCampaign(SqliteConnection connection, SqliteTransaction? transaction, long campaignId) =>
+        List(connection, transaction, $"SELECT {CampaignColumns} FROM campaigns c WHERE c.id = @id;",
+            reader => ReadCampaign(reader, 0), ("@id", campaignId)).SingleOrDefault();
+
+    private static CampaignState RequireCampaignState(SqliteConnection connection, SqliteTransaction? transaction, long campaignId) =>
+        Scalar<string>(connection, transaction, "SELECT state FROM campaigns WHERE id = @id;", ("@id", campaignId)) is { } state
+            ? StoreCodec.Parse<CampaignState>(state)
+            : throw CampaignNotFound(campaignId);
+
+    private static bool IsEnded(CampaignState state) => state is not (CampaignState.Queued or CampaignState.Running);
+
+    private static KeyNotFoundException CampaignNotFound(long campaignId) => new($"Campaign {campaignId} does not exist.");
+
+    /// <summary>Cancels the campaign's queued and running trials; the running ones' silos learn it at their next heartbeat or fenced write.</summary>
+    private static void EndOpenTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, long now, string? reason)
+    {
+        Execute(connection, transaction, """
+            UPDATE trial_attempts SET ended_at = @now, outcome = 'cancelled', error = @reason
+            WHERE outcome IS NULL AND trial_id IN (SELECT id FROM trials WHERE campaign_id = @id AND state = 'running');
+            """, ("@id", campaignId), ("@now", now), ("@reason", reason));
+        Execute(connection, transaction, """
+            UPDATE trials SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = @reason
+            WHERE campaign_id = @id AND state IN ('queued','running');
+            """, ("@id", campaignId), ("@now", now), ("@reason", reason));
+    }
+
+    /// <summary>
+    /// Ends a campaign once none of its trials is queued or running: completed when at least one trial
+    /// succeeded (completed, or pruned by a search), else failed with the first failure's reason.
+    /// </summary>
+    private static void EndCampaignIfDone(SqliteConnection connection, SqliteTransaction transaction, long campaignId, long now)
+    {
+        var (total, open, succeeded) = List(connection, transaction, """
+            SELECT COUNT(*),
+                   COALESCE(SUM(state IN ('queued','running')), 0),
+                   COALESCE(SUM(state IN ('completed','pruned')), 0)
+            FROM trials WHERE campaign_id = @id;
+            """, reader => (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)), ("@id", campaignId)).Single();
+        if (open > 0) return;
+
+        if (succeeded > 0)
+        {
+            Execute(connection, transaction,
+                $"UPDATE campaigns SET state = 'completed', finished_at = @now WHERE id = @id AND state IN {OpenCampaignStates};",
+                ("@id", campaignId), ("@now", now));
+            return;
+        }
+        var firstError = Scalar<string>(connection, transaction,
+            "SELECT error FROM trials WHERE campaign_id = @id AND state = 'failed' ORDER BY idx LIMIT 1;", ("@id", campaignId));
+        Execute(connection, transaction,
+            $"UPDATE campaigns SET state = 'failed', finished_at = @now, error = @error WHERE id = @id AND state IN {OpenCampaignStates};",
+            ("@id", campaignId), ("@now", now), ("@error", $"all {total} trials failed: {firstError}"));
+    }
+
+    private static CampaignRecord ReadCampaign(SqliteDataReader reader, int first) => new(
+        Id: reader.GetInt64(first),
+        Name: reader.GetString(first + 1),
+        Kind: reader.GetString(first + 2),
+        SpecYaml: reader.GetString(first + 3),
+        DatasetPath: reader.GetString(first + 4),
+        DatasetSha256: reader.GetString(first + 5),
+        State: StoreCodec.Parse<CampaignState>(reader.GetString(first + 6)),
+        MaxAttempts: reader.GetInt32(first + 7),
+        CreatedAt: StoreCodec.FromUnixMs(reader.GetInt64(first + 8)),
+        StartedAt: NullableTime(reader, first + 9),
+        FinishedAt: NullableTime(reader, first + 10),
+        Error: NullableString(reader, first + 11));
+}

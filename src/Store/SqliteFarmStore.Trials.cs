@@ -1,0 +1,296 @@
+using Microsoft.Data.Sqlite;
+
+namespace EnsembleFarm.Store;
+
+public sealed partial class SqliteFarmStore
+{
+    private const string TrialColumns =
+        "t.id, t.campaign_id, t.idx, t.state, t.attempt, t.params_json, t.split_seed, t.init_seed, t.slots, " +
+        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error";
+
+    private const int TrialColumnCount = 14;
+
+    /// <summary>The fencing condition: the lease names the trial's current running attempt and its owner.</summary>
+    private const string LeaseIsCurrent =
+        "SELECT EXISTS (SELECT 1 FROM trials WHERE id = @trial AND state = 'running' AND attempt = @attempt AND owner = @silo);";
+
+    public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<TrialRecord>>(() => Read(connection => List(connection, null,
+            $"SELECT {TrialColumns} FROM trials t WHERE t.campaign_id = @id ORDER BY t.idx;",
+            reader => ReadTrial(reader, 0), ("@id", campaignId)), ct));
+
+    public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection => List(connection, null,
+            $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
+            reader => ReadTrial(reader, 0), ("@id", trialId)).SingleOrDefault(), ct));
+
+    public Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(string siloId, int freeSlots, TimeSpan lease, CancellationToken ct = default)
+    {
+        StoreValidation.RequireText(siloId, nameof(siloId));
+        ArgumentOutOfRangeException.ThrowIfNegative(freeSlots);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (freeSlots == 0) return Task.FromResult<IReadOnlyList<ClaimedTrial>>([]);
+
+        return AsTask<IReadOnlyList<ClaimedTrial>>(() => Write((connection, transaction, now) =>
+        {
+            var chosen = ChooseQueuedTrials(connection, transaction, freeSlots);
+            if (chosen.Count == 0) return [];
+            // One statement per step for all chosen trials (not per trial): the write lock is held the shorter.
+            var ids = StoreCodec.IdsToJson(chosen);
+            Execute(connection, transaction, """
+                UPDATE trials SET state = 'running', attempt = attempt + 1, owner = @silo, lease_expires_at = @expires,
+                                  started_at = @now, finished_at = NULL
+                WHERE id IN (SELECT value FROM json_each(@ids));
+                INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
+                SELECT id, attempt, @silo, @now FROM trials WHERE id IN (SELECT value FROM json_each(@ids));
+                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now)
+                WHERE state = 'queued' AND id IN (SELECT campaign_id FROM trials WHERE id IN (SELECT value FROM json_each(@ids)));
+                """,
+                ("@ids", ids), ("@silo", siloId), ("@now", now), ("@expires", now + (long)lease.TotalMilliseconds));
+            return List(connection, transaction, $"""
+                SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY c.created_at, c.id, t.idx;
+                """,
+                reader =>
+                {
+                    var trial = ReadTrial(reader, 0);
+                    return new ClaimedTrial(trial, ReadCampaign(reader, TrialColumnCount), new TrialLease(trial.Id, trial.Attempt, siloId));
+                },
+                ("@ids", ids));
+        }, ct));
+    }
+
+    /// <summary>
+    /// Oldest campaign first, then trial index; a trial that needs more slots than remain is passed over
+    /// for a later one that fits, so free slots are not left idle behind a large trial.
+    /// </summary>
+    private static List<long> ChooseQueuedTrials(SqliteConnection connection, SqliteTransaction transaction, int freeSlots)
+    {
+        using var command = Command(connection, transaction, $"""
+            SELECT t.id, t.slots FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+            WHERE t.state = 'queued' AND t.slots <= @free AND c.state IN {OpenCampaignStates}
+            ORDER BY c.created_at, c.id, t.idx;
+            """, ("@free", freeSlots));
+        using var reader = command.ExecuteReader();
+        var chosen = new List<long>();
+        var remaining = freeSlots;
+        while (remaining > 0 && reader.Read())
+        {
+            var slots = reader.GetInt32(1);
+            if (slots > remaining) continue;
+            chosen.Add(reader.GetInt64(0));
+            remaining -= slots;
+        }
+        return chosen;
+    }
+
+    public Task<bool> ReportEpochAsync(TrialLease lease, int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default) =>
+        ReportEpochsAsync(lease, [(epoch, metrics)], ct);
+
+    public Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
+        CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        ArgumentNullException.ThrowIfNull(epochs);
+        var rows = new (int Epoch, string Json)[epochs.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (epoch, metrics) = epochs[i];
+            ArgumentOutOfRangeException.ThrowIfNegative(epoch, $"{nameof(epochs)}[{i}].Epoch");
+            ArgumentNullException.ThrowIfNull(metrics, $"{nameof(epochs)}[{i}].Metrics");
+            rows[i] = (epoch, StoreCodec.MetricsToJson(metrics));
+        }
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (!IsCurrent(connection, transaction, lease)) return false;
+            foreach (var (epoch, json) in rows)
+            {
+                Execute(connection, transaction, """
+                    INSERT INTO epoch_metrics (trial_id, attempt, epoch, metrics_json, recorded_at) VALUES (@trial, @attempt, @epoch, @json, @now)
+                    ON CONFLICT (trial_id, attempt, epoch) DO UPDATE SET metrics_json = excluded.metrics_json, recorded_at = excluded.recorded_at;
+                    """,
+                    ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@epoch", epoch), ("@json", json), ("@now", now));
+            }
+            return true;
+        }, ct));
+    }
+
+    public Task<bool> CompleteTrialAsync(TrialLease lease, TrialOutcome outcome, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        StoreValidation.ValidateOutcome(outcome);
+        var metricsJson = StoreCodec.MetricsToJson(outcome.FinalMetrics);
+        var predictions = StoreCodec.ToBlob(outcome.TestPredictions);
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (!IsCurrent(connection, transaction, lease)) return false;
+            var (campaignId, testRows) = List(connection, transaction, """
+                SELECT t.campaign_id, s.row_count FROM trials t JOIN campaign_test_sets s ON s.campaign_id = t.campaign_id
+                WHERE t.id = @trial;
+                """, reader => (reader.GetInt64(0), reader.GetInt32(1)), ("@trial", lease.TrialId)).Single();
+            StoreValidation.ValidatePredictionCount(outcome, testRows);
+
+            Execute(connection, transaction, """
+                INSERT OR REPLACE INTO final_metrics (trial_id, metrics_json) VALUES (@trial, @metrics);
+                INSERT OR REPLACE INTO predictions (trial_id, width, values_f32le) VALUES (@trial, @width, @predictions);
+                INSERT OR REPLACE INTO models (trial_id, weights, model_json) VALUES (@trial, @weights, @model);
+                UPDATE trials SET state = 'completed', finished_at = @now, lease_expires_at = NULL, error = NULL WHERE id = @trial;
+                """,
+                ("@trial", lease.TrialId), ("@metrics", metricsJson), ("@width", outcome.PredictionWidth),
+                ("@predictions", predictions), ("@weights", outcome.ModelWeights), ("@model", outcome.ModelJson), ("@now", now));
+            EndAttempt(connection, transaction, lease, now, AttemptOutcome.Completed, error: null, ownerKnows: true);
+            EndCampaignIfDone(connection, transaction, campaignId, now);
+            return true;
+        }, ct));
+    }
+
+    public Task<bool> FailTrialAsync(TrialLease lease, string error, bool retryable, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        StoreValidation.RequireText(error, nameof(error));
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (!IsCurrent(connection, transaction, lease)) return false;
+            EndAttempt(connection, transaction, lease, now, AttemptOutcome.Failed, error, ownerKnows: true);
+            var attempt = List(connection, transaction, """
+                SELECT t.campaign_id, t.failed_attempts, c.max_attempts FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.id = @trial;
+                """, reader => new SpentAttempt(lease.TrialId, reader.GetInt64(0), reader.GetInt32(1) + 1, reader.GetInt32(2)),
+                ("@trial", lease.TrialId)).Single();
+            RequeueOrFail(connection, transaction, attempt, now, error, retryable);
+            return true;
+        }, ct));
+    }
+
+    public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (!IsCurrent(connection, transaction, lease)) return false;
+            EndAttempt(connection, transaction, lease, now, AttemptOutcome.Released, error: null, ownerKnows: true);
+            Execute(connection, transaction,
+                "UPDATE trials SET state = 'queued', owner = NULL, lease_expires_at = NULL WHERE id = @trial;",
+                ("@trial", lease.TrialId));
+            return true;
+        }, ct));
+    }
+
+    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>
+        AsTask(() => Write((connection, transaction, writtenAt) =>
+        {
+            var expired = List(connection, transaction, """
+                SELECT t.id, t.campaign_id, t.failed_attempts, c.max_attempts, t.attempt, t.owner
+                FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.state = 'running' AND t.lease_expires_at < @now;
+                """,
+                reader => (Attempt: new SpentAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2) + 1, reader.GetInt32(3)),
+                    Lease: new TrialLease(reader.GetInt64(0), reader.GetInt32(4), reader.GetString(5))),
+                ("@now", StoreCodec.ToUnixMs(now)));
+            foreach (var (attempt, lease) in expired)
+            {
+                var error = $"lease expired: silo '{lease.SiloId}' stopped renewing it (presumed dead)";
+                // The silo did not end this attempt itself; its next heartbeat tells it, should it come back.
+                EndAttempt(connection, transaction, lease, writtenAt, AttemptOutcome.Expired, error, ownerKnows: false);
+                RequeueOrFail(connection, transaction, attempt, writtenAt, error, retryable: true);
+            }
+            return expired.Count;
+        }, ct));
+
+    public Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<TrialAttemptRecord>>(() => Read(connection => List(connection, null, """
+            SELECT trial_id, attempt, silo_id, started_at, ended_at, outcome, error
+            FROM trial_attempts WHERE trial_id = @trial ORDER BY attempt;
+            """,
+            reader => new TrialAttemptRecord(
+                reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), StoreCodec.FromUnixMs(reader.GetInt64(3)),
+                NullableTime(reader, 4),
+                NullableString(reader, 5) is { } outcome ? StoreCodec.Parse<AttemptOutcome>(outcome) : null,
+                NullableString(reader, 6)),
+            ("@trial", trialId)), ct));
+
+    public Task<IReadOnlyList<EpochMetrics>> GetEpochMetricsAsync(long trialId, CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<EpochMetrics>>(() => Read(connection => List(connection, null, """
+            SELECT e.trial_id, e.attempt, e.epoch, e.metrics_json, e.recorded_at
+            FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
+            WHERE e.trial_id = @trial ORDER BY e.epoch;
+            """,
+            reader => new EpochMetrics(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2),
+                StoreCodec.MetricsFromJson(reader.GetString(3)), StoreCodec.FromUnixMs(reader.GetInt64(4))),
+            ("@trial", trialId)), ct));
+
+    public Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection =>
+            Scalar<string>(connection, null, "SELECT metrics_json FROM final_metrics WHERE trial_id = @trial;", ("@trial", trialId))
+                is { } json ? StoreCodec.MetricsFromJson(json) : null, ct));
+
+    public Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<TrialPredictions>>(() => Read(connection => List(connection, null, """
+            SELECT t.id, t.idx, p.values_f32le, p.width FROM predictions p JOIN trials t ON t.id = p.trial_id
+            WHERE t.campaign_id = @campaign AND t.state = 'completed' ORDER BY t.idx;
+            """,
+            reader => new TrialPredictions(reader.GetInt64(0), reader.GetInt32(1),
+                StoreCodec.FloatsFromBlob((byte[])reader["values_f32le"]), reader.GetInt32(3)),
+            ("@campaign", campaignId)), ct));
+
+    public Task<StoredModel?> GetModelAsync(long trialId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection => List(connection, null,
+            "SELECT trial_id, weights, model_json FROM models WHERE trial_id = @trial;",
+            reader => new StoredModel(reader.GetInt64(0), (byte[])reader["weights"], reader.GetString(2)),
+            ("@trial", trialId)).SingleOrDefault(), ct));
+
+    /// <summary>An attempt that has just failed or expired, with the count of attempts spent including it.</summary>
+    private sealed record SpentAttempt(long TrialId, long CampaignId, int AttemptsSpent, int MaxAttempts);
+
+    private static bool IsCurrent(SqliteConnection connection, SqliteTransaction transaction, TrialLease lease) =>
+        Scalar<long>(connection, transaction, LeaseIsCurrent,
+            ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@silo", lease.SiloId)) == 1;
+
+    private static void EndAttempt(SqliteConnection connection, SqliteTransaction transaction, TrialLease lease, long now,
+        AttemptOutcome outcome, string? error, bool ownerKnows) =>
+        Execute(connection, transaction, """
+            UPDATE trial_attempts SET ended_at = @now, outcome = @outcome, error = @error, owner_notified = @known
+            WHERE trial_id = @trial AND attempt = @attempt;
+            """,
+            ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@now", now),
+            ("@outcome", StoreCodec.Name(outcome)), ("@error", error), ("@known", ownerKnows ? 1 : 0));
+
+    /// <summary>Back to the queue while attempts remain (and the error is worth a retry), else failed for good.</summary>
+    private static void RequeueOrFail(SqliteConnection connection, SqliteTransaction transaction, SpentAttempt attempt, long now,
+        string error, bool retryable)
+    {
+        var parameters = new (string, object?)[]
+        {
+            ("@trial", attempt.TrialId), ("@spent", attempt.AttemptsSpent), ("@now", now), ("@error", error),
+        };
+        if (retryable && attempt.AttemptsSpent < attempt.MaxAttempts)
+        {
+            Execute(connection, transaction, """
+                UPDATE trials SET state = 'queued', failed_attempts = @spent, owner = NULL, lease_expires_at = NULL, error = @error
+                WHERE id = @trial;
+                """, parameters);
+            return;
+        }
+        Execute(connection, transaction, """
+            UPDATE trials SET state = 'failed', failed_attempts = @spent, finished_at = @now, lease_expires_at = NULL, error = @error
+            WHERE id = @trial;
+            """, parameters);
+        EndCampaignIfDone(connection, transaction, attempt.CampaignId, now);
+    }
+
+    private static TrialRecord ReadTrial(SqliteDataReader reader, int first) => new(
+        Id: reader.GetInt64(first),
+        CampaignId: reader.GetInt64(first + 1),
+        Index: reader.GetInt32(first + 2),
+        State: StoreCodec.Parse<TrialState>(reader.GetString(first + 3)),
+        Attempt: reader.GetInt32(first + 4),
+        ParamsJson: reader.GetString(first + 5),
+        SplitSeed: StoreCodec.SeedFromColumn(reader.GetInt64(first + 6)),
+        InitSeed: StoreCodec.SeedFromColumn(reader.GetInt64(first + 7)),
+        Slots: reader.GetInt32(first + 8),
+        Owner: NullableString(reader, first + 9),
+        LeaseExpiresAt: NullableTime(reader, first + 10),
+        StartedAt: NullableTime(reader, first + 11),
+        FinishedAt: NullableTime(reader, first + 12),
+        Error: NullableString(reader, first + 13));
+}

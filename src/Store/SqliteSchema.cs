@@ -1,0 +1,115 @@
+namespace EnsembleFarm.Store;
+
+/// <summary>
+/// The SQLite schema as an ordered list of migrations. A store file records the version it was brought to
+/// in <c>schema_version</c>; opening it applies the missing migrations in one write transaction, so
+/// several processes opening the same file at once migrate it exactly once. Migrations are only ever
+/// appended: a released one is never edited.
+/// </summary>
+internal static class SqliteSchema
+{
+    internal sealed record Migration(int Version, string Description, string Sql);
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "campaigns, trials, attempts, metrics, predictions, models, silos", """
+            CREATE TABLE campaigns (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                name            TEXT    NOT NULL,
+                kind            TEXT    NOT NULL,
+                spec_yaml       TEXT    NOT NULL,
+                dataset_path    TEXT    NOT NULL,
+                dataset_sha256  TEXT    NOT NULL,
+                state           TEXT    NOT NULL CHECK (state IN ('queued','running','completed','failed','cancelled')),
+                max_attempts    INTEGER NOT NULL CHECK (max_attempts >= 1),
+                created_at      INTEGER NOT NULL,
+                started_at      INTEGER,
+                finished_at     INTEGER,
+                error           TEXT
+            );
+
+            CREATE TABLE campaign_test_sets (
+                campaign_id     INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+                row_count       INTEGER NOT NULL,
+                row_indices     BLOB    NOT NULL,
+                targets         BLOB    NOT NULL,
+                target_width    INTEGER NOT NULL,
+                ids_json        TEXT
+            );
+
+            CREATE TABLE trials (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                campaign_id      INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+                idx              INTEGER NOT NULL,
+                state            TEXT    NOT NULL CHECK (state IN ('queued','running','completed','pruned','failed','cancelled')),
+                attempt          INTEGER NOT NULL DEFAULT 0,
+                failed_attempts  INTEGER NOT NULL DEFAULT 0,
+                params_json      TEXT    NOT NULL,
+                split_seed       INTEGER NOT NULL,
+                init_seed        INTEGER NOT NULL,
+                slots            INTEGER NOT NULL CHECK (slots >= 1),
+                owner            TEXT,
+                lease_expires_at INTEGER,
+                started_at       INTEGER,
+                finished_at      INTEGER,
+                error            TEXT,
+                UNIQUE (campaign_id, idx)
+            );
+            CREATE INDEX ix_trials_queued  ON trials (campaign_id, idx) WHERE state = 'queued';
+            CREATE INDEX ix_trials_leases  ON trials (lease_expires_at) WHERE state = 'running';
+            CREATE INDEX ix_trials_owner   ON trials (owner) WHERE state = 'running';
+            CREATE INDEX ix_campaigns_open ON campaigns (created_at, id) WHERE state IN ('queued','running');
+
+            CREATE TABLE trial_attempts (
+                trial_id        INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+                attempt         INTEGER NOT NULL,
+                silo_id         TEXT    NOT NULL,
+                started_at      INTEGER NOT NULL,
+                ended_at        INTEGER,
+                outcome         TEXT    CHECK (outcome IN ('completed','failed','released','expired','cancelled')),
+                error           TEXT,
+                owner_notified  INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (trial_id, attempt)
+            );
+            CREATE INDEX ix_attempts_unnotified ON trial_attempts (silo_id) WHERE owner_notified = 0;
+
+            CREATE TABLE epoch_metrics (
+                trial_id        INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+                attempt         INTEGER NOT NULL,
+                epoch           INTEGER NOT NULL,
+                metrics_json    TEXT    NOT NULL,
+                recorded_at     INTEGER NOT NULL,
+                PRIMARY KEY (trial_id, attempt, epoch)
+            );
+
+            CREATE TABLE final_metrics (
+                trial_id        INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+                metrics_json    TEXT    NOT NULL
+            );
+
+            CREATE TABLE predictions (
+                trial_id        INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+                width           INTEGER NOT NULL,
+                values_f32le    BLOB    NOT NULL
+            );
+
+            CREATE TABLE models (
+                trial_id        INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+                weights         BLOB    NOT NULL,
+                model_json      TEXT    NOT NULL
+            );
+
+            CREATE TABLE silos (
+                id              TEXT    PRIMARY KEY,
+                host            TEXT    NOT NULL,
+                process_id      INTEGER NOT NULL,
+                slots_json      TEXT    NOT NULL,
+                state           TEXT    NOT NULL CHECK (state IN ('active','draining','stopped')),
+                started_at      INTEGER NOT NULL,
+                last_heartbeat  INTEGER NOT NULL
+            );
+            """),
+    ];
+
+    public static int CurrentVersion => Migrations[^1].Version;
+}

@@ -1,0 +1,653 @@
+using System.Collections.Concurrent;
+using EnsembleFarm.Store;
+using Xunit;
+
+namespace EnsembleFarm.Store.Tests;
+
+/// <summary>
+/// The behaviour every <see cref="IFarmStore"/> must have. Each implementation derives a test class that
+/// says how to create a fresh, migrated, empty store; the tests themselves are written once.
+/// </summary>
+public abstract class FarmStoreContractTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly List<IFarmStore> _stores = [];
+
+    protected ManualClock Clock { get; } = ManualClock.AtNewYear();
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A fresh, migrated, empty store whose timestamps come from <paramref name="clock"/>.</summary>
+    protected abstract Task<IFarmStore> CreateStoreAsync(TimeProvider clock);
+
+    /// <summary>A second, independent instance over the same data as <paramref name="first"/> (another process would open one).</summary>
+    protected abstract Task<IFarmStore> OpenAnotherInstanceAsync(IFarmStore first, TimeProvider clock);
+
+    protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _stores) await store.DisposeAsync();
+        await CleanUpAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<IFarmStore> NewStoreAsync()
+    {
+        var store = await CreateStoreAsync(Clock);
+        _stores.Add(store);
+        return store;
+    }
+
+    private static NewCampaign Campaign(string name = "demo", int maxAttempts = 2, int testRows = 3) => new(
+        name, "ensemble", $"name: {name}\n", "/data/demo.csv", new string('a', 64), maxAttempts,
+        new CampaignTestSet(
+            Enumerable.Range(10, testRows).ToArray(),
+            Enumerable.Range(0, testRows).Select(i => (float)(i % 2)).ToArray(),
+            1,
+            Enumerable.Range(0, testRows).Select(i => $"row-{i}").ToArray()));
+
+    private static NewTrial[] Trials(int count, int slots = 1) =>
+        Enumerable.Range(0, count).Select(i => new NewTrial(i, "{}", (ulong)i, (ulong)i + 100, slots)).ToArray();
+
+    private static TrialOutcome Outcome(float offset = 0.25f, int testRows = 3) => new(
+        new Dictionary<string, double> { ["auc"] = 0.5 + offset, ["log_loss"] = offset },
+        Enumerable.Range(0, testRows).Select(i => offset + (i * 0.1f)).ToArray(),
+        1,
+        [1, 2, 3, (byte)(offset * 100)],
+        $$"""{"offset":{{offset}}}""");
+
+    private static Dictionary<string, double> Metrics(double loss) => new() { ["val_loss"] = loss };
+
+    private async Task<(IFarmStore Store, long CampaignId)> StoreWithCampaignAsync(int trials = 1, int maxAttempts = 2)
+    {
+        var store = await NewStoreAsync();
+        var campaignId = await store.CreateCampaignAsync(Campaign(maxAttempts: maxAttempts), Trials(trials), Ct);
+        return (store, campaignId);
+    }
+
+    private async Task<ClaimedTrial> ClaimOneAsync(IFarmStore store, string silo = "silo-a") =>
+        Assert.Single(await store.ClaimTrialsAsync(silo, 1, Lease, Ct));
+
+    /// <summary>Lets the lease of every running trial run out and has the store notice.</summary>
+    private async Task ExpireLeasesAsync(IFarmStore store)
+    {
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct);
+    }
+
+    // Campaigns ----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task CreateCampaign_StoresCampaignTrialsAndTestSetAsSubmitted()
+    {
+        var store = await NewStoreAsync();
+        var campaign = Campaign("lectures");
+        NewTrial[] trials =
+        [
+            new(0, """{"lr":0.01}""", ulong.MaxValue, 1UL << 63, 1),
+            new(1, """{"lr":0.1}""", 7, 8, 2),
+        ];
+
+        var id = await store.CreateCampaignAsync(campaign, trials, Ct);
+
+        var stored = await store.GetCampaignAsync(id, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(
+            (campaign.Name, campaign.Kind, campaign.SpecYaml, campaign.DatasetPath, campaign.DatasetSha256, campaign.MaxAttempts),
+            (stored.Name, stored.Kind, stored.SpecYaml, stored.DatasetPath, stored.DatasetSha256, stored.MaxAttempts));
+        Assert.Equal(CampaignState.Queued, stored.State);
+        Assert.Equal(Clock.GetUtcNow(), stored.CreatedAt);
+        Assert.Null(stored.StartedAt);
+
+        var storedTrials = await store.GetTrialsAsync(id, Ct);
+        Assert.Equal(2, storedTrials.Count);
+        for (var i = 0; i < trials.Length; i++)
+        {
+            var t = storedTrials[i];
+            Assert.Equal((trials[i].Index, trials[i].ParamsJson, trials[i].SplitSeed, trials[i].InitSeed, trials[i].Slots),
+                (t.Index, t.ParamsJson, t.SplitSeed, t.InitSeed, t.Slots));
+            Assert.Equal((TrialState.Queued, 0, (string?)null, id), (t.State, t.Attempt, t.Owner, t.CampaignId));
+            Assert.Equal(t, await store.GetTrialAsync(t.Id, Ct));
+        }
+
+        var testSet = await store.GetTestSetAsync(id, Ct);
+        Assert.Equal(campaign.TestSet.RowIndices, testSet.RowIndices);
+        Assert.Equal(campaign.TestSet.Targets, testSet.Targets);
+        Assert.Equal(campaign.TestSet.TargetWidth, testSet.TargetWidth);
+        Assert.Equal(campaign.TestSet.Ids, testSet.Ids);
+        Assert.Equal(new CampaignProgress(2, 0, 0, 0, 0, 0), await store.GetProgressAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task CreateCampaign_RefusesBadInputNamingTheField()
+    {
+        var store = await NewStoreAsync();
+
+        var duplicate = await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.CreateCampaignAsync(Campaign(), [new NewTrial(3, "{}", 1, 2), new NewTrial(3, "{}", 3, 4)], Ct));
+        Assert.Contains("trials[1].Index 3", duplicate.Message);
+
+        var badParams = await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.CreateCampaignAsync(Campaign(), [new NewTrial(0, "[1]", 1, 2)], Ct));
+        Assert.Contains("trials[0].ParamsJson", badParams.Message);
+
+        var badHash = await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.CreateCampaignAsync(Campaign() with { DatasetSha256 = "ABC" }, Trials(1), Ct));
+        Assert.Contains("DatasetSha256", badHash.Message);
+
+        var badTargets = await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.CreateCampaignAsync(Campaign() with { TestSet = new CampaignTestSet([1, 2], [0f], 1, null) }, Trials(1), Ct));
+        Assert.Contains("TestSet.Targets", badTargets.Message);
+
+        Assert.Empty(await store.ListCampaignsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ListCampaigns_NewestFirst()
+    {
+        var store = await NewStoreAsync();
+        var first = await store.CreateCampaignAsync(Campaign("first"), Trials(1), Ct);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await store.CreateCampaignAsync(Campaign("second"), Trials(1), Ct);
+
+        Assert.Equal([second, first], (await store.ListCampaignsAsync(Ct)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task UnknownCampaign_IsReportedAsMissing()
+    {
+        var store = await NewStoreAsync();
+
+        Assert.Null(await store.GetCampaignAsync(42, Ct));
+        Assert.Empty(await store.GetTrialsAsync(42, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetTestSetAsync(42, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetProgressAsync(42, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.CancelCampaignAsync(42, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.FailCampaignAsync(42, "gone", Ct));
+    }
+
+    // Claims -------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Claim_MarksTrialRunningUnderALeaseAndCampaignRunning()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        var claimed = await ClaimOneAsync(store);
+
+        Assert.Equal(0, claimed.Trial.Index);
+        Assert.Equal((TrialState.Running, 1, "silo-a"), (claimed.Trial.State, claimed.Trial.Attempt, claimed.Trial.Owner));
+        Assert.Equal(Clock.GetUtcNow() + Lease, claimed.Trial.LeaseExpiresAt);
+        Assert.Equal(Clock.GetUtcNow(), claimed.Trial.StartedAt);
+        Assert.Equal(new TrialLease(claimed.Trial.Id, 1, "silo-a"), claimed.Lease);
+        Assert.Equal((campaignId, CampaignState.Running, Clock.GetUtcNow()), (claimed.Campaign.Id, claimed.Campaign.State, claimed.Campaign.StartedAt));
+        Assert.Equal(claimed.Campaign, await store.GetCampaignAsync(campaignId, Ct));
+        Assert.Equal(new CampaignProgress(1, 1, 0, 0, 0, 0), await store.GetProgressAsync(campaignId, Ct));
+
+        var attempt = Assert.Single(await store.GetAttemptsAsync(claimed.Trial.Id, Ct));
+        Assert.Equal(new TrialAttemptRecord(claimed.Trial.Id, 1, "silo-a", Clock.GetUtcNow(), null, null, null), attempt);
+    }
+
+    [Fact]
+    public async Task Claim_TakesOldestCampaignFirstThenLowestIndex()
+    {
+        var store = await NewStoreAsync();
+        var older = await store.CreateCampaignAsync(Campaign("older"), [new NewTrial(5, "{}", 1, 1), new NewTrial(2, "{}", 1, 1)], Ct);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var newer = await store.CreateCampaignAsync(Campaign("newer"), Trials(2), Ct);
+
+        var claimed = await store.ClaimTrialsAsync("silo-a", 3, Lease, Ct);
+
+        Assert.Equal([(older, 2), (older, 5), (newer, 0)], claimed.Select(c => (c.Campaign.Id, c.Trial.Index)));
+        Assert.Equal(1, (await store.GetProgressAsync(newer, Ct)).Queued);
+    }
+
+    [Fact]
+    public async Task Claim_GivesOnlyWhatFitsTheFreeSlots()
+    {
+        var store = await NewStoreAsync();
+        var campaignId = await store.CreateCampaignAsync(Campaign(),
+            [new NewTrial(0, "{}", 1, 1, Slots: 2), new NewTrial(1, "{}", 1, 1, Slots: 1), new NewTrial(2, "{}", 1, 1, Slots: 2)], Ct);
+
+        var oneSlot = await store.ClaimTrialsAsync("small", 1, Lease, Ct);
+        Assert.Equal([1], oneSlot.Select(c => c.Trial.Index));
+        Assert.Empty(await store.ClaimTrialsAsync("small", 1, Lease, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync("none", 0, Lease, Ct));
+
+        var threeSlots = await store.ClaimTrialsAsync("big", 3, Lease, Ct);
+        Assert.Equal([0], threeSlots.Select(c => c.Trial.Index));
+        var twoSlots = await store.ClaimTrialsAsync("big", 2, Lease, Ct);
+        Assert.Equal([2], twoSlots.Select(c => c.Trial.Index));
+        Assert.Equal(new CampaignProgress(0, 3, 0, 0, 0, 0), await store.GetProgressAsync(campaignId, Ct));
+    }
+
+    [Fact]
+    public async Task Claim_WithNothingQueued_ReturnsNothing()
+    {
+        var (store, _) = await StoreWithCampaignAsync(trials: 1);
+        await ClaimOneAsync(store);
+
+        Assert.Empty(await store.ClaimTrialsAsync("silo-b", 4, Lease, Ct));
+    }
+
+    // Epochs, completion -------------------------------------------------------------------------
+
+    [Fact]
+    public async Task ReportEpoch_KeepsTheCurrentAttemptsLearningCurve()
+    {
+        var (store, _) = await StoreWithCampaignAsync();
+        var first = await ClaimOneAsync(store);
+        Assert.True(await store.ReportEpochAsync(first.Lease, 0, Metrics(0.9), Ct));
+        Assert.True(await store.ReportEpochAsync(first.Lease, 1, new Dictionary<string, double> { ["val_auc"] = double.NaN }, Ct));
+
+        var curve = await store.GetEpochMetricsAsync(first.Trial.Id, Ct);
+        Assert.Equal([0, 1], curve.Select(e => e.Epoch));
+        Assert.Equal(0.9, curve[0].Metrics["val_loss"]);
+        Assert.True(double.IsNaN(curve[1].Metrics["val_auc"]));
+        Assert.All(curve, e => Assert.Equal((first.Trial.Id, 1, Clock.GetUtcNow()), (e.TrialId, e.Attempt, e.RecordedAt)));
+
+        Assert.True(await store.FailTrialAsync(first.Lease, "diverged", retryable: true, Ct));
+        var second = await ClaimOneAsync(store, "silo-b");
+        Assert.True(await store.ReportEpochAsync(second.Lease, 0, Metrics(0.5), Ct));
+
+        var retried = Assert.Single(await store.GetEpochMetricsAsync(first.Trial.Id, Ct));
+        Assert.Equal((2, 0.5), (retried.Attempt, retried.Metrics["val_loss"]));
+    }
+
+    [Fact]
+    public async Task ReportEpochs_StoresABatchInOneFencedWrite()
+    {
+        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
+        var stale = await ClaimOneAsync(store, "silo-a");
+        Assert.True(await store.ReportEpochsAsync(stale.Lease, [(0, Metrics(0.9)), (1, Metrics(0.8)), (1, Metrics(0.7))], Ct));
+
+        var curve = await store.GetEpochMetricsAsync(stale.Trial.Id, Ct);
+        Assert.Equal([(0, 0.9), (1, 0.7)], curve.Select(e => (e.Epoch, e.Metrics["val_loss"])));
+
+        await ExpireLeasesAsync(store);
+        var current = await ClaimOneAsync(store, "silo-b");
+        // A superseded attempt's batch is refused whole: none of its epochs lands in the new attempt's curve.
+        Assert.False(await store.ReportEpochsAsync(stale.Lease, [(2, Metrics(0.6)), (3, Metrics(0.5))], Ct));
+        Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReportEpochsAsync(current.Lease, [(0, Metrics(1)), (-1, Metrics(1))], Ct));
+        Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+        Assert.True(await store.ReportEpochsAsync(current.Lease, [(0, Metrics(0.4))], Ct));
+        var stored = Assert.Single(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+        Assert.Equal((2, 0, 0.4), (stored.Attempt, stored.Epoch, stored.Metrics["val_loss"]));
+    }
+
+    [Fact]
+    public async Task Complete_StoresTheOutcomeAndCompletesTheCampaignWithItsLastTrial()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
+        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        var outcomes = new[] { Outcome(0.25f), Outcome(0.5f) };
+
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(await store.CompleteTrialAsync(claimed[1].Lease, outcomes[1], Ct));
+        Assert.Equal(CampaignState.Running, (await store.GetCampaignAsync(campaignId, Ct))!.State);
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(await store.CompleteTrialAsync(claimed[0].Lease, outcomes[0], Ct));
+
+        var campaign = await store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal((CampaignState.Completed, Clock.GetUtcNow(), (string?)null), (campaign!.State, campaign.FinishedAt, campaign.Error));
+        Assert.Equal(new CampaignProgress(0, 0, 2, 0, 0, 0), await store.GetProgressAsync(campaignId, Ct));
+
+        var predictions = await store.GetPredictionsAsync(campaignId, Ct);
+        Assert.Equal([0, 1], predictions.Select(p => p.Index));
+        for (var i = 0; i < 2; i++)
+        {
+            var trial = claimed[i].Trial;
+            Assert.Equal(trial.Id, predictions[i].TrialId);
+            Assert.Equal(outcomes[i].TestPredictions, predictions[i].TestPredictions);
+            Assert.Equal(1, predictions[i].PredictionWidth);
+            Assert.Equal(outcomes[i].FinalMetrics, await store.GetFinalMetricsAsync(trial.Id, Ct));
+            var model = await store.GetModelAsync(trial.Id, Ct);
+            Assert.Equal((trial.Id, outcomes[i].ModelJson), (model!.TrialId, model.Json));
+            Assert.Equal(outcomes[i].ModelWeights, model.Weights);
+
+            var stored = await store.GetTrialAsync(trial.Id, Ct);
+            Assert.Equal((TrialState.Completed, (DateTimeOffset?)null), (stored!.State, stored.LeaseExpiresAt));
+            Assert.NotNull(stored.FinishedAt);
+            Assert.Equal(AttemptOutcome.Completed, Assert.Single(await store.GetAttemptsAsync(trial.Id, Ct)).Outcome);
+        }
+    }
+
+    [Fact]
+    public async Task Complete_RefusesPredictionsThatDoNotCoverTheTestRows()
+    {
+        var (store, _) = await StoreWithCampaignAsync();
+        var claimed = await ClaimOneAsync(store);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteTrialAsync(claimed.Lease, Outcome(testRows: 2), Ct));
+
+        Assert.Contains("TestPredictions", error.Message);
+        Assert.Equal(TrialState.Running, (await store.GetTrialAsync(claimed.Trial.Id, Ct))!.State);
+        Assert.Null(await store.GetModelAsync(claimed.Trial.Id, Ct));
+        Assert.Null(await store.GetFinalMetricsAsync(claimed.Trial.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Predictions_IncludeOnlyCompletedTrials()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
+        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        Assert.True(await store.CompleteTrialAsync(claimed[1].Lease, Outcome(), Ct));
+
+        Assert.Equal([1], (await store.GetPredictionsAsync(campaignId, Ct)).Select(p => p.Index));
+    }
+
+    // Failures and retries -----------------------------------------------------------------------
+
+    [Fact]
+    public async Task Fail_RetryableRequeuesUntilAttemptsAreSpentThenFailsTheCampaign()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
+        var first = await ClaimOneAsync(store, "silo-a");
+
+        Assert.True(await store.FailTrialAsync(first.Lease, "NaN loss at epoch 3", retryable: true, Ct));
+        var requeued = await store.GetTrialAsync(first.Trial.Id, Ct);
+        Assert.Equal((TrialState.Queued, 1, (string?)null, "NaN loss at epoch 3"), (requeued!.State, requeued.Attempt, requeued.Owner, requeued.Error));
+        Assert.Equal(CampaignState.Running, (await store.GetCampaignAsync(campaignId, Ct))!.State);
+
+        var second = await ClaimOneAsync(store, "silo-b");
+        Assert.Equal(2, second.Lease.Attempt);
+        Assert.True(await store.FailTrialAsync(second.Lease, "out of memory", retryable: true, Ct));
+
+        var failed = await store.GetTrialAsync(first.Trial.Id, Ct);
+        Assert.Equal((TrialState.Failed, 2, "out of memory"), (failed!.State, failed.Attempt, failed.Error));
+        Assert.NotNull(failed.FinishedAt);
+        var campaign = await store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal((CampaignState.Failed, "all 1 trials failed: out of memory"), (campaign!.State, campaign.Error));
+        Assert.NotNull(campaign.FinishedAt);
+
+        var attempts = await store.GetAttemptsAsync(first.Trial.Id, Ct);
+        Assert.Equal(
+            [(1, "silo-a", AttemptOutcome.Failed, "NaN loss at epoch 3"), (2, "silo-b", AttemptOutcome.Failed, "out of memory")],
+            attempts.Select(a => (a.Attempt, a.SiloId, a.Outcome!.Value, a.Error!)));
+        Assert.All(attempts, a => Assert.NotNull(a.EndedAt));
+    }
+
+    [Fact]
+    public async Task Fail_NotRetryableFailsAtOnce_AndTheCampaignCompletesWithItsOtherTrial()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2, maxAttempts: 3);
+        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+
+        Assert.True(await store.FailTrialAsync(claimed[0].Lease, "bad parameters", retryable: false, Ct));
+        Assert.Equal(TrialState.Failed, (await store.GetTrialAsync(claimed[0].Trial.Id, Ct))!.State);
+        Assert.True(await store.CompleteTrialAsync(claimed[1].Lease, Outcome(), Ct));
+
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(campaignId, Ct))!.State);
+        Assert.Equal(new CampaignProgress(0, 0, 1, 0, 1, 0), await store.GetProgressAsync(campaignId, Ct));
+    }
+
+    [Fact]
+    public async Task Release_RequeuesWithoutSpendingAnAttempt()
+    {
+        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
+        var first = await ClaimOneAsync(store, "draining");
+        Assert.True(await store.ReleaseTrialAsync(first.Lease, Ct));
+        var released = await store.GetTrialAsync(first.Trial.Id, Ct);
+        Assert.Equal((TrialState.Queued, (string?)null), (released!.State, released.Owner));
+
+        var second = await ClaimOneAsync(store, "silo-b");
+        Assert.Equal(2, second.Lease.Attempt);
+        Assert.True(await store.FailTrialAsync(second.Lease, "flaky", retryable: true, Ct));
+
+        // Two attempts ran but only one failed, so one retry of the two allowed remains.
+        Assert.Equal(TrialState.Queued, (await store.GetTrialAsync(first.Trial.Id, Ct))!.State);
+        Assert.Equal([AttemptOutcome.Released, AttemptOutcome.Failed],
+            (await store.GetAttemptsAsync(first.Trial.Id, Ct)).Select(a => a.Outcome!.Value));
+    }
+
+    // Leases -------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Heartbeat_RenewsTheLeasesOfTheSilosTrials()
+    {
+        var (store, _) = await StoreWithCampaignAsync(trials: 2);
+        await store.RegisterSiloAsync(Silo("silo-a"), Ct);
+        await store.RegisterSiloAsync(Silo("silo-b"), Ct);
+        var mine = await ClaimOneAsync(store, "silo-a");
+        var theirs = await ClaimOneAsync(store, "silo-b");
+
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Empty(await store.HeartbeatAsync("silo-a", Lease, Ct));
+        Assert.Equal(Clock.GetUtcNow() + Lease, (await store.GetTrialAsync(mine.Trial.Id, Ct))!.LeaseExpiresAt);
+        Clock.Advance(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
+        Assert.Equal(TrialState.Running, (await store.GetTrialAsync(mine.Trial.Id, Ct))!.State);
+        Assert.Equal(TrialState.Queued, (await store.GetTrialAsync(theirs.Trial.Id, Ct))!.State);
+        var silos = (await store.ListSilosAsync(Ct)).ToDictionary(s => s.Id);
+        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromSeconds(20), silos["silo-a"].LastHeartbeat);
+        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromSeconds(40), silos["silo-b"].LastHeartbeat);
+    }
+
+    [Fact]
+    public async Task LeaseExpiry_RequeuesTheTrialForItsNextAttemptAndTellsTheOldOwner()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
+        await store.RegisterSiloAsync(Silo("silo-a"), Ct);
+        var first = await ClaimOneAsync(store, "silo-a");
+
+        Clock.Advance(Lease);
+        Assert.Equal(0, await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
+
+        var requeued = await store.GetTrialAsync(first.Trial.Id, Ct);
+        Assert.Equal((TrialState.Queued, (string?)null, (DateTimeOffset?)null), (requeued!.State, requeued.Owner, requeued.LeaseExpiresAt));
+        Assert.Contains("silo-a", requeued.Error);
+        var expired = Assert.Single(await store.GetAttemptsAsync(first.Trial.Id, Ct));
+        Assert.Equal(AttemptOutcome.Expired, expired.Outcome);
+
+        Assert.Equal([first.Trial.Id], await store.HeartbeatAsync("silo-a", Lease, Ct));
+        Assert.Empty(await store.HeartbeatAsync("silo-a", Lease, Ct));
+
+        var second = await ClaimOneAsync(store, "silo-b");
+        Assert.Equal(new TrialLease(first.Trial.Id, 2, "silo-b"), second.Lease);
+        Assert.True(await store.CompleteTrialAsync(second.Lease, Outcome(), Ct));
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(campaignId, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task LeaseExpiry_OnTheLastAttemptFailsTheTrialWithTheReason()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 1);
+        var claimed = await ClaimOneAsync(store, "silo-a");
+
+        await ExpireLeasesAsync(store);
+
+        var failed = await store.GetTrialAsync(claimed.Trial.Id, Ct);
+        Assert.Equal(TrialState.Failed, failed!.State);
+        Assert.Contains("lease expired", failed.Error);
+        Assert.Contains("silo-a", failed.Error);
+        var campaign = await store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal(CampaignState.Failed, campaign!.State);
+        Assert.Contains("lease expired", campaign.Error);
+    }
+
+    // Fencing ------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Fencing_RefusesEveryWriteOfASupersededAttempt()
+    {
+        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
+        var stale = await ClaimOneAsync(store, "silo-a");
+        await ExpireLeasesAsync(store);
+
+        // Requeued but not yet claimed again: the old attempt is already over.
+        Assert.False(await store.ReportEpochAsync(stale.Lease, 0, Metrics(1), Ct));
+
+        var current = await ClaimOneAsync(store, "silo-b");
+        Assert.False(await store.ReportEpochAsync(stale.Lease, 1, Metrics(1), Ct));
+        Assert.False(await store.CompleteTrialAsync(stale.Lease, Outcome(0.75f), Ct));
+        Assert.False(await store.FailTrialAsync(stale.Lease, "late failure", retryable: true, Ct));
+        Assert.False(await store.ReleaseTrialAsync(stale.Lease, Ct));
+        // Same attempt number, other silo: not the owner either.
+        Assert.False(await store.ReportEpochAsync(stale.Lease with { Attempt = current.Lease.Attempt }, 1, Metrics(1), Ct));
+
+        var trial = await store.GetTrialAsync(current.Trial.Id, Ct);
+        Assert.Equal((TrialState.Running, 2, "silo-b"), (trial!.State, trial.Attempt, trial.Owner));
+        Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
+        Assert.Null(await store.GetFinalMetricsAsync(current.Trial.Id, Ct));
+
+        Assert.True(await store.ReportEpochAsync(current.Lease, 0, Metrics(0.4), Ct));
+        Assert.True(await store.CompleteTrialAsync(current.Lease, Outcome(0.25f), Ct));
+        Assert.Equal(0.5 + 0.25, (await store.GetFinalMetricsAsync(current.Trial.Id, Ct))!["auc"]);
+        Assert.False(await store.ReportEpochAsync(current.Lease, 1, Metrics(0.3), Ct));
+        Assert.False(await store.CompleteTrialAsync(current.Lease, Outcome(0.75f), Ct));
+    }
+
+    // Cancel and fail a campaign -----------------------------------------------------------------
+
+    [Fact]
+    public async Task Cancel_QueuedCampaignCancelsItsTrials()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
+
+        Assert.True(await store.CancelCampaignAsync(campaignId, Ct));
+
+        var campaign = await store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal((CampaignState.Cancelled, Clock.GetUtcNow()), (campaign!.State, campaign.FinishedAt));
+        Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 2), await store.GetProgressAsync(campaignId, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct));
+        Assert.False(await store.CancelCampaignAsync(campaignId, Ct));
+    }
+
+    [Fact]
+    public async Task Cancel_RunningCampaignFencesOutItsSilos()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
+        await store.RegisterSiloAsync(Silo("silo-a"), Ct);
+        var running = await ClaimOneAsync(store, "silo-a");
+
+        Assert.True(await store.CancelCampaignAsync(campaignId, Ct));
+
+        Assert.Equal(TrialState.Cancelled, (await store.GetTrialAsync(running.Trial.Id, Ct))!.State);
+        Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 2), await store.GetProgressAsync(campaignId, Ct));
+        Assert.False(await store.ReportEpochAsync(running.Lease, 0, Metrics(1), Ct));
+        Assert.False(await store.CompleteTrialAsync(running.Lease, Outcome(), Ct));
+        Assert.Equal([running.Trial.Id], await store.HeartbeatAsync("silo-a", Lease, Ct));
+        Assert.Equal(AttemptOutcome.Cancelled, Assert.Single(await store.GetAttemptsAsync(running.Trial.Id, Ct)).Outcome);
+        Assert.Equal(CampaignState.Cancelled, (await store.GetCampaignAsync(campaignId, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task FailCampaign_EndsItWithTheReasonAndCancelsItsOpenTrials()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 3);
+        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        Assert.True(await store.CompleteTrialAsync(claimed[0].Lease, Outcome(), Ct));
+        const string reason = "dataset /data/demo.csv changed: expected sha256 aaaa, found bbbb";
+
+        await store.FailCampaignAsync(campaignId, reason, Ct);
+
+        var campaign = await store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal((CampaignState.Failed, reason), (campaign!.State, campaign.Error));
+        Assert.NotNull(campaign.FinishedAt);
+        var trials = await store.GetTrialsAsync(campaignId, Ct);
+        Assert.Equal([TrialState.Completed, TrialState.Cancelled, TrialState.Cancelled], trials.Select(t => t.State));
+        Assert.All(trials.Skip(1), t => Assert.Contains(reason, t.Error));
+        Assert.False(await store.FailTrialAsync(claimed[1].Lease, "late", retryable: true, Ct));
+
+        // An ended campaign keeps its ending.
+        await store.FailCampaignAsync(campaignId, "another reason", Ct);
+        Assert.Equal(reason, (await store.GetCampaignAsync(campaignId, Ct))!.Error);
+        Assert.False(await store.CancelCampaignAsync(campaignId, Ct));
+    }
+
+    [Fact]
+    public async Task FailCampaign_LeavesACompletedCampaignCompleted()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1);
+        Assert.True(await store.CompleteTrialAsync((await ClaimOneAsync(store)).Lease, Outcome(), Ct));
+
+        await store.FailCampaignAsync(campaignId, "too late", Ct);
+
+        var campaign = await store.GetCampaignAsync(campaignId, Ct);
+        Assert.Equal((CampaignState.Completed, (string?)null), (campaign!.State, campaign.Error));
+    }
+
+    // Silos --------------------------------------------------------------------------------------
+
+    private SiloRecord Silo(string id, int slots = 2) => new(
+        id, "node-1", 4242, Enumerable.Range(0, slots).Select(i => $"cpu{i}").ToArray(), SiloState.Active, Clock.GetUtcNow(), Clock.GetUtcNow());
+
+    [Fact]
+    public async Task Silos_RegisterHeartbeatAndChangeState()
+    {
+        var store = await NewStoreAsync();
+        await store.RegisterSiloAsync(Silo("b"), Ct);
+        await store.RegisterSiloAsync(Silo("a", slots: 1), Ct);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        await store.HeartbeatAsync("a", Lease, Ct);
+        await store.SetSiloStateAsync("b", SiloState.Draining, Ct);
+
+        var silos = await store.ListSilosAsync(Ct);
+        Assert.Equal(["a", "b"], silos.Select(s => s.Id));
+        Assert.Equal(["cpu0"], silos[0].Slots);
+        Assert.Equal(("node-1", 4242, SiloState.Active), (silos[0].Host, silos[0].ProcessId, silos[0].State));
+        Assert.Equal(Clock.GetUtcNow(), silos[0].LastHeartbeat);
+        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromSeconds(3), silos[1].LastHeartbeat);
+        Assert.Equal(SiloState.Draining, silos[1].State);
+
+        // A restarted silo registers again under its id.
+        await store.RegisterSiloAsync(Silo("b", slots: 4), Ct);
+        var restarted = (await store.ListSilosAsync(Ct)).Single(s => s.Id == "b");
+        Assert.Equal((SiloState.Active, 4), (restarted.State, restarted.Slots.Count));
+    }
+
+    [Fact]
+    public async Task Silos_UnregisteredSiloIsRefused()
+    {
+        var store = await NewStoreAsync();
+
+        // The failure comes with the task (where callers await), not from the call itself.
+        var heartbeatTask = store.HeartbeatAsync("ghost", Lease, Ct);
+        var heartbeat = await Assert.ThrowsAsync<InvalidOperationException>(() => heartbeatTask);
+        Assert.Contains("ghost", heartbeat.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetSiloStateAsync("ghost", SiloState.Stopped, Ct));
+    }
+
+    // Concurrency --------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Claims_FromTwoInstancesOnManyThreads_NeverHandOutATrialTwice()
+    {
+        var first = await NewStoreAsync();
+        var second = await OpenAnotherInstanceAsync(first, Clock);
+        _stores.Add(second);
+        const int trialCount = 120;
+        var campaignId = await first.CreateCampaignAsync(Campaign(), Trials(trialCount), Ct);
+
+        var claims = new ConcurrentBag<(long TrialId, string Silo)>();
+        var workers = Enumerable.Range(0, 6).Select(worker => Task.Run(async () =>
+        {
+            var store = worker % 2 == 0 ? first : second;
+            var silo = $"silo-{worker}";
+            while (true)
+            {
+                var claimed = await store.ClaimTrialsAsync(silo, 1 + (worker % 3), Lease, Ct);
+                if (claimed.Count == 0) return;
+                foreach (var trial in claimed)
+                {
+                    claims.Add((trial.Trial.Id, silo));
+                    Assert.True(await store.CompleteTrialAsync(trial.Lease, Outcome(), Ct));
+                }
+            }
+        }, Ct)).ToArray();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(trialCount, claims.Count);
+        Assert.Equal(trialCount, claims.Select(c => c.TrialId).Distinct().Count());
+        Assert.Equal(new CampaignProgress(0, 0, trialCount, 0, 0, 0), await second.GetProgressAsync(campaignId, Ct));
+        Assert.Equal(CampaignState.Completed, (await first.GetCampaignAsync(campaignId, Ct))!.State);
+    }
+}
