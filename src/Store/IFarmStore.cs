@@ -1,21 +1,24 @@
 namespace EnsembleFarm.Store;
 
 /// <summary>
-/// The farm's one source of truth. Silos coordinate only through it: a claim is one transaction, a
-/// lease is renewed by heartbeat, and every write about a running trial is fenced by its
-/// <see cref="TrialLease"/>. Implementations (SQLite, PostgreSQL) pass the same contract tests.
-/// Fenced writes return false, rather than throw, when the lease is no longer current: the caller's
-/// attempt has been superseded (its lease expired and the trial was requeued) or the campaign was
-/// cancelled, and the caller must stop working on that trial.
+/// The farm's one source of truth: everything a user may ask later, written as it happens. The cluster's grains
+/// keep caches of it and rebuild them from it; exactly-once comes from here, not from Orleans. Every write about a
+/// running trial is fenced by its <see cref="TrialLease"/>: fenced writes return false, rather than throw, when
+/// the lease is no longer current (the attempt was superseded after its silo was declared dead, or the campaign
+/// ended), and the caller must stop working on that trial. Implementations (SQLite, PostgreSQL) pass the same
+/// contract tests.
 /// </summary>
 public interface IFarmStore : IAsyncDisposable
 {
-    /// <summary>Creates or upgrades the schema to the current version. Safe to call from many processes.</summary>
+    /// <summary>Where the store is, for messages: a file path, or a server and database (never a password).</summary>
+    string Location { get; }
+
+    /// <summary>Creates or upgrades the schema to the current version. Safe to call from many processes at once.</summary>
     Task MigrateAsync(CancellationToken ct = default);
 
     // Campaigns --------------------------------------------------------------------------------
 
-    /// <summary>Writes the campaign and its trials in one transaction and returns the campaign id.</summary>
+    /// <summary>Writes the campaign, its test part and its trials in one transaction and returns the campaign id.</summary>
     Task<long> CreateCampaignAsync(NewCampaign campaign, IReadOnlyList<NewTrial> trials, CancellationToken ct = default);
 
     Task<CampaignRecord?> GetCampaignAsync(long campaignId, CancellationToken ct = default);
@@ -23,18 +26,30 @@ public interface IFarmStore : IAsyncDisposable
     /// <summary>All campaigns, newest first.</summary>
     Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken ct = default);
 
+    /// <summary>The campaigns still queued or running, oldest first: what a cluster resumes when it starts.</summary>
+    Task<IReadOnlyList<CampaignRecord>> ListOpenCampaignsAsync(CancellationToken ct = default);
+
+    /// <summary>The newest campaign with this submission key that is still queued or running, if any.</summary>
+    Task<CampaignRecord?> FindOpenCampaignAsync(string submissionKey, CancellationToken ct = default);
+
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
     Task<CampaignTestSet> GetTestSetAsync(long campaignId, CancellationToken ct = default);
 
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
     Task<CampaignProgress> GetProgressAsync(long campaignId, CancellationToken ct = default);
 
     /// <summary>
-    /// Cancels the campaign: queued trials become cancelled at once; running ones become cancelled
-    /// and their owners' next fenced write returns false. Returns false if it had already ended.
+    /// Cancels the campaign: its queued and running trials become cancelled, and the running ones' next fenced write
+    /// returns false. Returns false if the campaign had already ended.
     /// </summary>
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
     Task<bool> CancelCampaignAsync(long campaignId, CancellationToken ct = default);
 
-    /// <summary>Ends the campaign as failed with a reason (e.g. its dataset's hash no longer matches) and cancels its unfinished trials.</summary>
-    Task FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default);
+    /// <summary>
+    /// Ends the campaign as failed with a reason (e.g. its dataset's hash no longer matches) and cancels its unfinished
+    /// trials. Returns false if it had already ended.
+    /// </summary>
+    Task<bool> FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default);
 
     // Trials -----------------------------------------------------------------------------------
 
@@ -43,41 +58,64 @@ public interface IFarmStore : IAsyncDisposable
     Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken ct = default);
 
     /// <summary>
-    /// Atomically takes up to <paramref name="freeSlots"/> slots' worth of queued trials (oldest
-    /// campaign first, then trial index) for the silo: state running, attempt + 1, owner, lease expiry
-    /// now + <paramref name="lease"/>. Marks their campaigns running. Two silos never get the same trial.
+    /// Atomically takes up to <paramref name="freeSlots"/> slots' worth of the campaign's queued trials, lowest index
+    /// first (a trial that needs more slots than remain is passed over for a later one that fits), for the silo:
+    /// state running, attempt + 1, owner, lease expiry now + <paramref name="lease"/>; marks the campaign running.
+    /// Two claims never get the same trial, whichever processes make them. Nothing when the campaign has ended.
     /// </summary>
-    Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(string siloId, int freeSlots, TimeSpan lease, CancellationToken ct = default);
-
-    /// <summary>Stores one epoch's metrics (fenced). False: stop, this attempt is no longer current.</summary>
-    Task<bool> ReportEpochAsync(TrialLease lease, int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default);
+    Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(long campaignId, string siloId, int freeSlots, TimeSpan lease,
+        CancellationToken ct = default);
 
     /// <summary>
-    /// Stores several epochs' metrics in one transaction, fenced like <see cref="ReportEpochAsync"/>: all of them
-    /// or, when the attempt is no longer current, none (false). A silo that reports off its training thread
-    /// writes whatever queued up since its last write this way, so the store's write lock is taken once, not per epoch.
-    /// A repeated epoch keeps the values given last.
+    /// Stores epochs' metrics in one transaction, fenced: all of them or, when the attempt is no longer current, none
+    /// (false). A repeated epoch keeps the values given last.
     /// </summary>
     Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
         CancellationToken ct = default);
 
-    /// <summary>Stores the outcome and marks the trial completed (fenced); completes the campaign when it was the last open trial.</summary>
+    /// <summary>
+    /// Stores the outcome and marks the trial completed (fenced); completes the campaign when it was its last open trial.
+    /// Repeated by the attempt that completed the trial (a retry after a lost acknowledgement) it returns true again
+    /// and changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The predictions do not cover the campaign's test rows.</exception>
     Task<bool> CompleteTrialAsync(TrialLease lease, TrialOutcome outcome, CancellationToken ct = default);
 
     /// <summary>
-    /// Records a failed attempt (fenced). The trial goes back to the queue while attempts remain
-    /// (and <paramref name="retryable"/>), else it fails with the error; the campaign ends when no trial is open.
+    /// Records a failed attempt (fenced). The trial goes back to the queue while attempts remain (and
+    /// <paramref name="retryable"/>), else it fails with the error; the campaign ends when no trial is open.
     /// </summary>
     Task<bool> FailTrialAsync(TrialLease lease, string error, bool retryable, CancellationToken ct = default);
 
     /// <summary>Gives an unfinished trial back to the queue without spending an attempt (a draining silo). Fenced.</summary>
     Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default);
 
+    // Leases and recovery ------------------------------------------------------------------------
+
     /// <summary>
-    /// Requeues every running trial whose lease expired before <paramref name="now"/> (its silo died),
-    /// or fails it with the reason once its attempts are spent. Any silo may call it. Returns how many it touched.
+    /// Extends the leases of the trials the silo runs to now + <paramref name="lease"/>, and returns the trials it runs
+    /// that are no longer its own (cancelled, or requeued after it was presumed dead), each once: it must stop them.
     /// </summary>
-    Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default);
+    Task<IReadOnlyList<long>> RenewLeasesAsync(string siloId, TimeSpan lease, CancellationToken ct = default);
+
+    /// <summary>The silos that hold running trials, so the cluster can find the ones that are no longer alive.</summary>
+    Task<IReadOnlyList<TrialOwner>> ListTrialOwnersAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// The silos are dead: each running trial they hold is requeued for its next attempt, or failed with
+    /// <paramref name="reason"/> once its attempts are spent; their late writes are refused from now on. Returns the
+    /// ids of the campaigns whose trials moved.
+    /// </summary>
+    Task<IReadOnlyList<long>> RecoverSiloTrialsAsync(IReadOnlyCollection<string> siloIds, string reason, CancellationToken ct = default);
+
+    /// <summary>
+    /// The backstop for a silo that the cluster still believes alive but that stopped renewing its leases: requeues
+    /// (or fails) every running trial whose lease expired before <paramref name="now"/>. Returns the ids of the
+    /// campaigns whose trials moved.
+    /// </summary>
+    Task<IReadOnlyList<long>> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default);
+
+    // Results ----------------------------------------------------------------------------------
 
     /// <summary>Every attempt of the trial so far, oldest first.</summary>
     Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default);
@@ -91,18 +129,4 @@ public interface IFarmStore : IAsyncDisposable
     Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default);
 
     Task<StoredModel?> GetModelAsync(long trialId, CancellationToken ct = default);
-
-    // Silos ------------------------------------------------------------------------------------
-
-    Task RegisterSiloAsync(SiloRecord silo, CancellationToken ct = default);
-
-    /// <summary>
-    /// Records the silo's heartbeat and extends the leases of the trials it runs to now + <paramref name="lease"/>.
-    /// Returns the ids of trials it runs that are no longer its own (cancelled, or requeued after it was presumed dead).
-    /// </summary>
-    Task<IReadOnlyList<long>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken ct = default);
-
-    Task SetSiloStateAsync(string siloId, SiloState state, CancellationToken ct = default);
-
-    Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken ct = default);
 }

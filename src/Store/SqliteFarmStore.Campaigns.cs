@@ -5,7 +5,7 @@ namespace EnsembleFarm.Store;
 public sealed partial class SqliteFarmStore
 {
     private const string CampaignColumns =
-        "c.id, c.name, c.kind, c.spec_yaml, c.dataset_path, c.dataset_sha256, c.state, c.max_attempts, " +
+        "c.id, c.name, c.kind, c.task, c.spec_yaml, c.dataset_path, c.dataset_sha256, c.state, c.max_attempts, " +
         "c.created_at, c.started_at, c.finished_at, c.error";
 
     private const string OpenCampaignStates = "('queued','running')";
@@ -16,10 +16,11 @@ public sealed partial class SqliteFarmStore
         return AsTask(() => Write((connection, transaction, now) =>
         {
             var campaignId = Scalar<long>(connection, transaction, """
-                INSERT INTO campaigns (name, kind, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at)
-                VALUES (@name, @kind, @spec, @path, @sha, 'queued', @max, @now) RETURNING id;
+                INSERT INTO campaigns (name, kind, task, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at, submission_key)
+                VALUES (@name, @kind, @task, @spec, @path, @sha, 'queued', @max, @now, @key) RETURNING id;
                 """,
-                ("@name", campaign.Name), ("@kind", campaign.Kind), ("@spec", campaign.SpecYaml),
+                ("@name", campaign.Name), ("@kind", campaign.Kind), ("@task", campaign.Task), ("@spec", campaign.SpecYaml),
+                ("@key", campaign.SubmissionKey),
                 ("@path", campaign.DatasetPath), ("@sha", campaign.DatasetSha256), ("@max", campaign.MaxAttempts), ("@now", now));
 
             var testSet = campaign.TestSet;
@@ -56,6 +57,20 @@ public sealed partial class SqliteFarmStore
         AsTask<IReadOnlyList<CampaignRecord>>(() => Read(connection => List(connection, null,
             $"SELECT {CampaignColumns} FROM campaigns c ORDER BY c.created_at DESC, c.id DESC;",
             reader => ReadCampaign(reader, 0)), ct));
+
+    public Task<IReadOnlyList<CampaignRecord>> ListOpenCampaignsAsync(CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<CampaignRecord>>(() => Read(connection => List(connection, null,
+            $"SELECT {CampaignColumns} FROM campaigns c WHERE c.state IN {OpenCampaignStates} ORDER BY c.created_at, c.id;",
+            reader => ReadCampaign(reader, 0)), ct));
+
+    public Task<CampaignRecord?> FindOpenCampaignAsync(string submissionKey, CancellationToken ct = default)
+    {
+        StoreValidation.RequireText(submissionKey, nameof(submissionKey));
+        return AsTask(() => Read(connection => List(connection, null, $"""
+            SELECT {CampaignColumns} FROM campaigns c WHERE c.submission_key = @key AND c.state IN {OpenCampaignStates}
+            ORDER BY c.created_at DESC, c.id DESC LIMIT 1;
+            """, reader => ReadCampaign(reader, 0), ("@key", submissionKey)).SingleOrDefault(), ct));
+    }
 
     public Task<CampaignTestSet> GetTestSetAsync(long campaignId, CancellationToken ct = default) =>
         AsTask(() => Read(connection =>
@@ -96,7 +111,7 @@ public sealed partial class SqliteFarmStore
             return true;
         }, ct));
 
-    public Task FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default)
+    public Task<bool> FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default)
     {
         StoreValidation.RequireText(reason, nameof(reason));
         return AsTask(() => Write((connection, transaction, now) =>
@@ -168,13 +183,14 @@ public sealed partial class SqliteFarmStore
         Id: reader.GetInt64(first),
         Name: reader.GetString(first + 1),
         Kind: reader.GetString(first + 2),
-        SpecYaml: reader.GetString(first + 3),
-        DatasetPath: reader.GetString(first + 4),
-        DatasetSha256: reader.GetString(first + 5),
-        State: StoreCodec.Parse<CampaignState>(reader.GetString(first + 6)),
-        MaxAttempts: reader.GetInt32(first + 7),
-        CreatedAt: StoreCodec.FromUnixMs(reader.GetInt64(first + 8)),
-        StartedAt: NullableTime(reader, first + 9),
-        FinishedAt: NullableTime(reader, first + 10),
-        Error: NullableString(reader, first + 11));
+        Task: reader.GetString(first + 3),
+        SpecYaml: reader.GetString(first + 4),
+        DatasetPath: reader.GetString(first + 5),
+        DatasetSha256: reader.GetString(first + 6),
+        State: StoreCodec.Parse<CampaignState>(reader.GetString(first + 7)),
+        MaxAttempts: reader.GetInt32(first + 8),
+        CreatedAt: StoreCodec.FromUnixMs(reader.GetInt64(first + 9)),
+        StartedAt: NullableTime(reader, first + 10),
+        FinishedAt: NullableTime(reader, first + 11),
+        Error: NullableString(reader, first + 12));
 }

@@ -24,7 +24,8 @@ public sealed partial class SqliteFarmStore
             $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
             reader => ReadTrial(reader, 0), ("@id", trialId)).SingleOrDefault(), ct));
 
-    public Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(string siloId, int freeSlots, TimeSpan lease, CancellationToken ct = default)
+    public Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(long campaignId, string siloId, int freeSlots, TimeSpan lease,
+        CancellationToken ct = default)
     {
         StoreValidation.RequireText(siloId, nameof(siloId));
         ArgumentOutOfRangeException.ThrowIfNegative(freeSlots);
@@ -33,7 +34,7 @@ public sealed partial class SqliteFarmStore
 
         return AsTask<IReadOnlyList<ClaimedTrial>>(() => Write((connection, transaction, now) =>
         {
-            var chosen = ChooseQueuedTrials(connection, transaction, freeSlots);
+            var chosen = ChooseQueuedTrials(connection, transaction, campaignId, freeSlots);
             if (chosen.Count == 0) return [];
             // One statement per step for all chosen trials (not per trial): the write lock is held the shorter.
             var ids = StoreCodec.IdsToJson(chosen);
@@ -43,13 +44,13 @@ public sealed partial class SqliteFarmStore
                 WHERE id IN (SELECT value FROM json_each(@ids));
                 INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
                 SELECT id, attempt, @silo, @now FROM trials WHERE id IN (SELECT value FROM json_each(@ids));
-                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now)
-                WHERE state = 'queued' AND id IN (SELECT campaign_id FROM trials WHERE id IN (SELECT value FROM json_each(@ids)));
+                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now) WHERE id = @campaign AND state = 'queued';
                 """,
-                ("@ids", ids), ("@silo", siloId), ("@now", now), ("@expires", now + (long)lease.TotalMilliseconds));
+                ("@ids", ids), ("@silo", siloId), ("@now", now), ("@expires", now + (long)lease.TotalMilliseconds),
+                ("@campaign", campaignId));
             return List(connection, transaction, $"""
                 SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id
-                WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY c.created_at, c.id, t.idx;
+                WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY t.idx;
                 """,
                 reader =>
                 {
@@ -61,16 +62,16 @@ public sealed partial class SqliteFarmStore
     }
 
     /// <summary>
-    /// Oldest campaign first, then trial index; a trial that needs more slots than remain is passed over
-    /// for a later one that fits, so free slots are not left idle behind a large trial.
+    /// Lowest index first; a trial that needs more slots than remain is passed over for a later one that fits, so
+    /// free slots are not left idle behind a large trial.
     /// </summary>
-    private static List<long> ChooseQueuedTrials(SqliteConnection connection, SqliteTransaction transaction, int freeSlots)
+    private static List<long> ChooseQueuedTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, int freeSlots)
     {
         using var command = Command(connection, transaction, $"""
             SELECT t.id, t.slots FROM trials t JOIN campaigns c ON c.id = t.campaign_id
-            WHERE t.state = 'queued' AND t.slots <= @free AND c.state IN {OpenCampaignStates}
-            ORDER BY c.created_at, c.id, t.idx;
-            """, ("@free", freeSlots));
+            WHERE t.campaign_id = @campaign AND t.state = 'queued' AND t.slots <= @free AND c.state IN {OpenCampaignStates}
+            ORDER BY t.idx;
+            """, ("@campaign", campaignId), ("@free", freeSlots));
         using var reader = command.ExecuteReader();
         var chosen = new List<long>();
         var remaining = freeSlots;
@@ -83,9 +84,6 @@ public sealed partial class SqliteFarmStore
         }
         return chosen;
     }
-
-    public Task<bool> ReportEpochAsync(TrialLease lease, int epoch, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default) =>
-        ReportEpochsAsync(lease, [(epoch, metrics)], ct);
 
     public Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
         CancellationToken ct = default)
@@ -123,7 +121,7 @@ public sealed partial class SqliteFarmStore
         var predictions = StoreCodec.ToBlob(outcome.TestPredictions);
         return AsTask(() => Write((connection, transaction, now) =>
         {
-            if (!IsCurrent(connection, transaction, lease)) return false;
+            if (!IsCurrent(connection, transaction, lease)) return CompletedBy(connection, transaction, lease);
             var (campaignId, testRows) = List(connection, transaction, """
                 SELECT t.campaign_id, s.row_count FROM trials t JOIN campaign_test_sets s ON s.campaign_id = t.campaign_id
                 WHERE t.id = @trial;
@@ -176,26 +174,71 @@ public sealed partial class SqliteFarmStore
         }, ct));
     }
 
-    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>
-        AsTask(() => Write((connection, transaction, writtenAt) =>
+    public Task<IReadOnlyList<long>> RenewLeasesAsync(string siloId, TimeSpan lease, CancellationToken ct = default)
+    {
+        StoreValidation.RequireText(siloId, nameof(siloId));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        return AsTask<IReadOnlyList<long>>(() => Write((connection, transaction, now) =>
         {
-            var expired = List(connection, transaction, """
-                SELECT t.id, t.campaign_id, t.failed_attempts, c.max_attempts, t.attempt, t.owner
-                FROM trials t JOIN campaigns c ON c.id = t.campaign_id
-                WHERE t.state = 'running' AND t.lease_expires_at < @now;
-                """,
-                reader => (Attempt: new SpentAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2) + 1, reader.GetInt32(3)),
-                    Lease: new TrialLease(reader.GetInt64(0), reader.GetInt32(4), reader.GetString(5))),
-                ("@now", StoreCodec.ToUnixMs(now)));
-            foreach (var (attempt, lease) in expired)
-            {
-                var error = $"lease expired: silo '{lease.SiloId}' stopped renewing it (presumed dead)";
-                // The silo did not end this attempt itself; its next heartbeat tells it, should it come back.
-                EndAttempt(connection, transaction, lease, writtenAt, AttemptOutcome.Expired, error, ownerKnows: false);
-                RequeueOrFail(connection, transaction, attempt, writtenAt, error, retryable: true);
-            }
-            return expired.Count;
+            Execute(connection, transaction,
+                "UPDATE trials SET lease_expires_at = @expires WHERE state = 'running' AND owner = @silo;",
+                ("@silo", siloId), ("@expires", now + (long)lease.TotalMilliseconds));
+            // Attempts of this silo that someone else ended (silo presumed dead, campaign cancelled): it must stop them.
+            var lost = List(connection, transaction,
+                "SELECT trial_id FROM trial_attempts WHERE silo_id = @silo AND owner_notified = 0 AND outcome IS NOT NULL ORDER BY trial_id;",
+                reader => reader.GetInt64(0), ("@silo", siloId));
+            Execute(connection, transaction,
+                "UPDATE trial_attempts SET owner_notified = 1 WHERE silo_id = @silo AND owner_notified = 0 AND outcome IS NOT NULL;",
+                ("@silo", siloId));
+            return lost;
         }, ct));
+    }
+
+    public Task<IReadOnlyList<TrialOwner>> ListTrialOwnersAsync(CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<TrialOwner>>(() => Read(connection => List(connection, null, """
+            SELECT owner, COUNT(*), MIN(started_at) FROM trials WHERE state = 'running' GROUP BY owner ORDER BY owner;
+            """,
+            reader => new TrialOwner(reader.GetString(0), reader.GetInt32(1), StoreCodec.FromUnixMs(reader.GetInt64(2)))), ct));
+
+    public Task<IReadOnlyList<long>> RecoverSiloTrialsAsync(IReadOnlyCollection<string> siloIds, string reason, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(siloIds);
+        StoreValidation.RequireText(reason, nameof(reason));
+        if (siloIds.Count == 0) return Task.FromResult<IReadOnlyList<long>>([]);
+        var silos = StoreCodec.StringsToJson([.. siloIds]);
+        return AsTask(() => Write((connection, transaction, now) => Recover(connection, transaction, now,
+            "t.owner IN (SELECT value FROM json_each(@silos))", _ => reason, ("@silos", silos)), ct));
+    }
+
+    public Task<IReadOnlyList<long>> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>
+        AsTask(() => Write((connection, transaction, writtenAt) => Recover(connection, transaction, writtenAt,
+            "t.lease_expires_at < @now", silo => $"lease expired: silo '{silo}' stopped renewing it (presumed dead)",
+            ("@now", StoreCodec.ToUnixMs(now))), ct));
+
+    /// <summary>
+    /// Ends the running attempts that <paramref name="which"/> selects as expired and requeues (or fails) their trials;
+    /// the owners did not end them, so their next lease renewal tells them, should they come back.
+    /// </summary>
+    /// <returns>The campaigns whose trials moved.</returns>
+    private static IReadOnlyList<long> Recover(SqliteConnection connection, SqliteTransaction transaction, long now, string which,
+        Func<string, string> reason, params (string Name, object? Value)[] parameters)
+    {
+        var expired = List(connection, transaction, $"""
+            SELECT t.id, t.campaign_id, t.failed_attempts, c.max_attempts, t.attempt, t.owner
+            FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+            WHERE t.state = 'running' AND {which};
+            """,
+            reader => (Attempt: new SpentAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2) + 1, reader.GetInt32(3)),
+                Lease: new TrialLease(reader.GetInt64(0), reader.GetInt32(4), reader.GetString(5))),
+            parameters);
+        foreach (var (attempt, lease) in expired)
+        {
+            var error = reason(lease.SiloId);
+            EndAttempt(connection, transaction, lease, now, AttemptOutcome.Expired, error, ownerKnows: false);
+            RequeueOrFail(connection, transaction, attempt, now, error, retryable: true);
+        }
+        return [.. expired.Select(e => e.Attempt.CampaignId).Distinct().Order()];
+    }
 
     public Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default) =>
         AsTask<IReadOnlyList<TrialAttemptRecord>>(() => Read(connection => List(connection, null, """
@@ -244,6 +287,14 @@ public sealed partial class SqliteFarmStore
 
     private static bool IsCurrent(SqliteConnection connection, SqliteTransaction transaction, TrialLease lease) =>
         Scalar<long>(connection, transaction, LeaseIsCurrent,
+            ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@silo", lease.SiloId)) == 1;
+
+    /// <summary>Whether this very attempt completed the trial: a completion repeated after a lost acknowledgement.</summary>
+    private static bool CompletedBy(SqliteConnection connection, SqliteTransaction transaction, TrialLease lease) =>
+        Scalar<long>(connection, transaction, """
+            SELECT EXISTS (SELECT 1 FROM trial_attempts
+                           WHERE trial_id = @trial AND attempt = @attempt AND silo_id = @silo AND outcome = 'completed');
+            """,
             ("@trial", lease.TrialId), ("@attempt", lease.Attempt), ("@silo", lease.SiloId)) == 1;
 
     private static void EndAttempt(SqliteConnection connection, SqliteTransaction transaction, TrialLease lease, long now,

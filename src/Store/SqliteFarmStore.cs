@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace EnsembleFarm.Store;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode that several silo processes on one machine share.
+/// The embedded store: one SQLite file in WAL mode, for a farm on one machine (and for reading its results later
+/// with no silo running).
 /// Every write runs in a <c>BEGIN IMMEDIATE</c> transaction, which takes the file's write lock up front, so
 /// a claim or a fenced write reads and updates the same snapshot no matter how many processes compete
 /// (a deferred transaction could read, lose the race for the lock and fail instead of waiting).
@@ -47,6 +48,8 @@ public sealed partial class SqliteFarmStore : IFarmStore
     /// <summary>The full path of the store file.</summary>
     public string FilePath { get; }
 
+    public string Location => FilePath;
+
     public Task MigrateAsync(CancellationToken ct = default) => AsTask(() => Migrate(ct));
 
     private bool Migrate(CancellationToken ct)
@@ -71,6 +74,7 @@ public sealed partial class SqliteFarmStore : IFarmStore
             foreach (var migration in SqliteSchema.Migrations.Where(m => m.Version > version))
             {
                 Execute(connection, transaction, migration.Sql);
+                migration.Backfill?.Invoke(connection, transaction);
                 Execute(connection, transaction,
                     "INSERT INTO schema_version (id, version) VALUES (1, @v) ON CONFLICT (id) DO UPDATE SET version = excluded.version;",
                     ("@v", migration.Version));

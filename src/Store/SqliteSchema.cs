@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
 namespace EnsembleFarm.Store;
 
 /// <summary>
@@ -8,7 +11,9 @@ namespace EnsembleFarm.Store;
 /// </summary>
 internal static class SqliteSchema
 {
-    internal sealed record Migration(int Version, string Description, string Sql);
+    /// <param name="Backfill">Fills what SQL alone cannot derive from older rows, in the migration's transaction.</param>
+    internal sealed record Migration(int Version, string Description, string Sql,
+        Action<SqliteConnection, SqliteTransaction>? Backfill = null);
 
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
@@ -109,7 +114,41 @@ internal static class SqliteSchema
                 last_heartbeat  INTEGER NOT NULL
             );
             """),
+        new(2, "campaigns keep their task and submission key; silos are the cluster's membership, not a table", """
+            ALTER TABLE campaigns ADD COLUMN task TEXT NOT NULL DEFAULT '';
+            ALTER TABLE campaigns ADD COLUMN submission_key TEXT NOT NULL DEFAULT '';
+            CREATE INDEX ix_campaigns_submission ON campaigns (submission_key) WHERE state IN ('queued','running');
+            DROP TABLE silos;
+            """, BackfillTasks),
     ];
+
+    /// <summary>
+    /// Campaigns stored before version 2 name their task only in their spec, where <c>dataset.task</c> is required;
+    /// the spec was validated when it was stored, so its one <c>task:</c> key is the dataset's.
+    /// </summary>
+    private static void BackfillTasks(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var specs = new List<(long Id, string Yaml)>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT id, spec_yaml FROM campaigns WHERE task = '';";
+            using var reader = select.ExecuteReader();
+            while (reader.Read()) specs.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE campaigns SET task = @task WHERE id = @id;";
+        var task = update.Parameters.Add("@task", SqliteType.Text);
+        var id = update.Parameters.Add("@id", SqliteType.Integer);
+        foreach (var spec in specs)
+        {
+            var match = Regex.Match(spec.Yaml, @"\btask\s*:\s*[""']?(binary|multiclass|regression)\b");
+            task.Value = match.Success ? match.Groups[1].Value : "binary";
+            id.Value = spec.Id;
+            update.ExecuteNonQuery();
+        }
+    }
 
     public static int CurrentVersion => Migrations[^1].Version;
 }

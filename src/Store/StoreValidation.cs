@@ -14,6 +14,9 @@ internal static class StoreValidation
         ArgumentNullException.ThrowIfNull(trials);
         RequireText(campaign.Name, "NewCampaign.Name");
         RequireText(campaign.Kind, "NewCampaign.Kind");
+        if (campaign.Task is not ("binary" or "multiclass" or "regression"))
+            throw new ArgumentException($"NewCampaign.Task must be binary, multiclass or regression, got '{campaign.Task}'.", nameof(campaign));
+        RequireText(campaign.SubmissionKey, "NewCampaign.SubmissionKey");
         RequireText(campaign.SpecYaml, "NewCampaign.SpecYaml");
         RequireText(campaign.DatasetPath, "NewCampaign.DatasetPath");
         if (campaign.DatasetSha256 is not { Length: 64 } hash || !hash.All(char.IsAsciiHexDigitLower))

@@ -40,12 +40,13 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     }
 
     private static NewCampaign Campaign(string name = "demo", int maxAttempts = 2, int testRows = 3) => new(
-        name, "ensemble", $"name: {name}\n", "/data/demo.csv", new string('a', 64), maxAttempts,
+        name, "ensemble", "binary", $"name: {name}\n", "/data/demo.csv", new string('a', 64), maxAttempts,
         new CampaignTestSet(
             Enumerable.Range(10, testRows).ToArray(),
             Enumerable.Range(0, testRows).Select(i => (float)(i % 2)).ToArray(),
             1,
-            Enumerable.Range(0, testRows).Select(i => $"row-{i}").ToArray()));
+            Enumerable.Range(0, testRows).Select(i => $"row-{i}").ToArray()),
+        $"key-{name}");
 
     private static NewTrial[] Trials(int count, int slots = 1) =>
         Enumerable.Range(0, count).Select(i => new NewTrial(i, "{}", (ulong)i, (ulong)i + 100, slots)).ToArray();
@@ -66,8 +67,8 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         return (store, campaignId);
     }
 
-    private async Task<ClaimedTrial> ClaimOneAsync(IFarmStore store, string silo = "silo-a") =>
-        Assert.Single(await store.ClaimTrialsAsync(silo, 1, Lease, Ct));
+    private static async Task<ClaimedTrial> ClaimOneAsync(IFarmStore store, long campaignId, string silo = "silo-a") =>
+        Assert.Single(await store.ClaimTrialsAsync(campaignId, silo, 1, Lease, Ct));
 
     /// <summary>Lets the lease of every running trial run out and has the store notice.</summary>
     private async Task ExpireLeasesAsync(IFarmStore store)
@@ -175,7 +176,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
         Clock.Advance(TimeSpan.FromSeconds(5));
 
-        var claimed = await ClaimOneAsync(store);
+        var claimed = await ClaimOneAsync(store, campaignId);
 
         Assert.Equal(0, claimed.Trial.Index);
         Assert.Equal((TrialState.Running, 1, "silo-a"), (claimed.Trial.State, claimed.Trial.Attempt, claimed.Trial.Owner));
@@ -191,17 +192,19 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Claim_TakesOldestCampaignFirstThenLowestIndex()
+    public async Task Claim_TakesOnlyTheNamedCampaignsTrials_LowestIndexFirst()
     {
         var store = await NewStoreAsync();
         var older = await store.CreateCampaignAsync(Campaign("older"), [new NewTrial(5, "{}", 1, 1), new NewTrial(2, "{}", 1, 1)], Ct);
         Clock.Advance(TimeSpan.FromSeconds(1));
         var newer = await store.CreateCampaignAsync(Campaign("newer"), Trials(2), Ct);
 
-        var claimed = await store.ClaimTrialsAsync("silo-a", 3, Lease, Ct);
+        var claimed = await store.ClaimTrialsAsync(newer, "silo-a", 3, Lease, Ct);
 
-        Assert.Equal([(older, 2), (older, 5), (newer, 0)], claimed.Select(c => (c.Campaign.Id, c.Trial.Index)));
-        Assert.Equal(1, (await store.GetProgressAsync(newer, Ct)).Queued);
+        Assert.Equal([(newer, 0), (newer, 1)], claimed.Select(c => (c.Campaign.Id, c.Trial.Index)));
+        Assert.Equal(2, (await store.GetProgressAsync(older, Ct)).Queued);
+        Assert.Equal([2, 5], (await store.ClaimTrialsAsync(older, "silo-a", 3, Lease, Ct)).Select(c => c.Trial.Index));
+        Assert.Empty(await store.ClaimTrialsAsync(404, "silo-a", 3, Lease, Ct));
     }
 
     [Fact]
@@ -211,14 +214,14 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var campaignId = await store.CreateCampaignAsync(Campaign(),
             [new NewTrial(0, "{}", 1, 1, Slots: 2), new NewTrial(1, "{}", 1, 1, Slots: 1), new NewTrial(2, "{}", 1, 1, Slots: 2)], Ct);
 
-        var oneSlot = await store.ClaimTrialsAsync("small", 1, Lease, Ct);
+        var oneSlot = await store.ClaimTrialsAsync(campaignId, "small", 1, Lease, Ct);
         Assert.Equal([1], oneSlot.Select(c => c.Trial.Index));
-        Assert.Empty(await store.ClaimTrialsAsync("small", 1, Lease, Ct));
-        Assert.Empty(await store.ClaimTrialsAsync("none", 0, Lease, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync(campaignId, "small", 1, Lease, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync(campaignId, "none", 0, Lease, Ct));
 
-        var threeSlots = await store.ClaimTrialsAsync("big", 3, Lease, Ct);
+        var threeSlots = await store.ClaimTrialsAsync(campaignId, "big", 3, Lease, Ct);
         Assert.Equal([0], threeSlots.Select(c => c.Trial.Index));
-        var twoSlots = await store.ClaimTrialsAsync("big", 2, Lease, Ct);
+        var twoSlots = await store.ClaimTrialsAsync(campaignId, "big", 2, Lease, Ct);
         Assert.Equal([2], twoSlots.Select(c => c.Trial.Index));
         Assert.Equal(new CampaignProgress(0, 3, 0, 0, 0, 0), await store.GetProgressAsync(campaignId, Ct));
     }
@@ -226,10 +229,10 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     [Fact]
     public async Task Claim_WithNothingQueued_ReturnsNothing()
     {
-        var (store, _) = await StoreWithCampaignAsync(trials: 1);
-        await ClaimOneAsync(store);
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1);
+        await ClaimOneAsync(store, campaignId);
 
-        Assert.Empty(await store.ClaimTrialsAsync("silo-b", 4, Lease, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync(campaignId, "silo-b", 4, Lease, Ct));
     }
 
     // Epochs, completion -------------------------------------------------------------------------
@@ -237,10 +240,10 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     [Fact]
     public async Task ReportEpoch_KeepsTheCurrentAttemptsLearningCurve()
     {
-        var (store, _) = await StoreWithCampaignAsync();
-        var first = await ClaimOneAsync(store);
-        Assert.True(await store.ReportEpochAsync(first.Lease, 0, Metrics(0.9), Ct));
-        Assert.True(await store.ReportEpochAsync(first.Lease, 1, new Dictionary<string, double> { ["val_auc"] = double.NaN }, Ct));
+        var (store, campaignId) = await StoreWithCampaignAsync();
+        var first = await ClaimOneAsync(store, campaignId);
+        Assert.True(await store.ReportEpochsAsync(first.Lease, [(0, Metrics(0.9))], Ct));
+        Assert.True(await store.ReportEpochsAsync(first.Lease, [(1, new Dictionary<string, double> { ["val_auc"] = double.NaN })], Ct));
 
         var curve = await store.GetEpochMetricsAsync(first.Trial.Id, Ct);
         Assert.Equal([0, 1], curve.Select(e => e.Epoch));
@@ -249,8 +252,8 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.All(curve, e => Assert.Equal((first.Trial.Id, 1, Clock.GetUtcNow()), (e.TrialId, e.Attempt, e.RecordedAt)));
 
         Assert.True(await store.FailTrialAsync(first.Lease, "diverged", retryable: true, Ct));
-        var second = await ClaimOneAsync(store, "silo-b");
-        Assert.True(await store.ReportEpochAsync(second.Lease, 0, Metrics(0.5), Ct));
+        var second = await ClaimOneAsync(store, campaignId, "silo-b");
+        Assert.True(await store.ReportEpochsAsync(second.Lease, [(0, Metrics(0.5))], Ct));
 
         var retried = Assert.Single(await store.GetEpochMetricsAsync(first.Trial.Id, Ct));
         Assert.Equal((2, 0.5), (retried.Attempt, retried.Metrics["val_loss"]));
@@ -259,15 +262,15 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     [Fact]
     public async Task ReportEpochs_StoresABatchInOneFencedWrite()
     {
-        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
-        var stale = await ClaimOneAsync(store, "silo-a");
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
+        var stale = await ClaimOneAsync(store, campaignId, "silo-a");
         Assert.True(await store.ReportEpochsAsync(stale.Lease, [(0, Metrics(0.9)), (1, Metrics(0.8)), (1, Metrics(0.7))], Ct));
 
         var curve = await store.GetEpochMetricsAsync(stale.Trial.Id, Ct);
         Assert.Equal([(0, 0.9), (1, 0.7)], curve.Select(e => (e.Epoch, e.Metrics["val_loss"])));
 
         await ExpireLeasesAsync(store);
-        var current = await ClaimOneAsync(store, "silo-b");
+        var current = await ClaimOneAsync(store, campaignId, "silo-b");
         // A superseded attempt's batch is refused whole: none of its epochs lands in the new attempt's curve.
         Assert.False(await store.ReportEpochsAsync(stale.Lease, [(2, Metrics(0.6)), (3, Metrics(0.5))], Ct));
         Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
@@ -283,7 +286,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task Complete_StoresTheOutcomeAndCompletesTheCampaignWithItsLastTrial()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
-        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        var claimed = await store.ClaimTrialsAsync(campaignId, "silo-a", 2, Lease, Ct);
         var outcomes = new[] { Outcome(0.25f), Outcome(0.5f) };
 
         Clock.Advance(TimeSpan.FromSeconds(10));
@@ -319,8 +322,8 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     [Fact]
     public async Task Complete_RefusesPredictionsThatDoNotCoverTheTestRows()
     {
-        var (store, _) = await StoreWithCampaignAsync();
-        var claimed = await ClaimOneAsync(store);
+        var (store, campaignId) = await StoreWithCampaignAsync();
+        var claimed = await ClaimOneAsync(store, campaignId);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteTrialAsync(claimed.Lease, Outcome(testRows: 2), Ct));
 
@@ -334,7 +337,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task Predictions_IncludeOnlyCompletedTrials()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
-        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        var claimed = await store.ClaimTrialsAsync(campaignId, "silo-a", 2, Lease, Ct);
         Assert.True(await store.CompleteTrialAsync(claimed[1].Lease, Outcome(), Ct));
 
         Assert.Equal([1], (await store.GetPredictionsAsync(campaignId, Ct)).Select(p => p.Index));
@@ -346,14 +349,14 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task Fail_RetryableRequeuesUntilAttemptsAreSpentThenFailsTheCampaign()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
-        var first = await ClaimOneAsync(store, "silo-a");
+        var first = await ClaimOneAsync(store, campaignId, "silo-a");
 
         Assert.True(await store.FailTrialAsync(first.Lease, "NaN loss at epoch 3", retryable: true, Ct));
         var requeued = await store.GetTrialAsync(first.Trial.Id, Ct);
         Assert.Equal((TrialState.Queued, 1, (string?)null, "NaN loss at epoch 3"), (requeued!.State, requeued.Attempt, requeued.Owner, requeued.Error));
         Assert.Equal(CampaignState.Running, (await store.GetCampaignAsync(campaignId, Ct))!.State);
 
-        var second = await ClaimOneAsync(store, "silo-b");
+        var second = await ClaimOneAsync(store, campaignId, "silo-b");
         Assert.Equal(2, second.Lease.Attempt);
         Assert.True(await store.FailTrialAsync(second.Lease, "out of memory", retryable: true, Ct));
 
@@ -375,7 +378,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task Fail_NotRetryableFailsAtOnce_AndTheCampaignCompletesWithItsOtherTrial()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 2, maxAttempts: 3);
-        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        var claimed = await store.ClaimTrialsAsync(campaignId, "silo-a", 2, Lease, Ct);
 
         Assert.True(await store.FailTrialAsync(claimed[0].Lease, "bad parameters", retryable: false, Ct));
         Assert.Equal(TrialState.Failed, (await store.GetTrialAsync(claimed[0].Trial.Id, Ct))!.State);
@@ -388,13 +391,13 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     [Fact]
     public async Task Release_RequeuesWithoutSpendingAnAttempt()
     {
-        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
-        var first = await ClaimOneAsync(store, "draining");
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
+        var first = await ClaimOneAsync(store, campaignId, "draining");
         Assert.True(await store.ReleaseTrialAsync(first.Lease, Ct));
         var released = await store.GetTrialAsync(first.Trial.Id, Ct);
         Assert.Equal((TrialState.Queued, (string?)null), (released!.State, released.Owner));
 
-        var second = await ClaimOneAsync(store, "silo-b");
+        var second = await ClaimOneAsync(store, campaignId, "silo-b");
         Assert.Equal(2, second.Lease.Attempt);
         Assert.True(await store.FailTrialAsync(second.Lease, "flaky", retryable: true, Ct));
 
@@ -407,38 +410,33 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     // Leases -------------------------------------------------------------------------------------
 
     [Fact]
-    public async Task Heartbeat_RenewsTheLeasesOfTheSilosTrials()
+    public async Task RenewLeases_ExtendsOnlyTheSilosOwnTrials()
     {
-        var (store, _) = await StoreWithCampaignAsync(trials: 2);
-        await store.RegisterSiloAsync(Silo("silo-a"), Ct);
-        await store.RegisterSiloAsync(Silo("silo-b"), Ct);
-        var mine = await ClaimOneAsync(store, "silo-a");
-        var theirs = await ClaimOneAsync(store, "silo-b");
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
+        var mine = await ClaimOneAsync(store, campaignId, "silo-a");
+        var theirs = await ClaimOneAsync(store, campaignId, "silo-b");
 
         Clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.Empty(await store.HeartbeatAsync("silo-a", Lease, Ct));
+        Assert.Empty(await store.RenewLeasesAsync("silo-a", Lease, Ct));
         Assert.Equal(Clock.GetUtcNow() + Lease, (await store.GetTrialAsync(mine.Trial.Id, Ct))!.LeaseExpiresAt);
         Clock.Advance(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(1, await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
+        Assert.Equal([campaignId], await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
         Assert.Equal(TrialState.Running, (await store.GetTrialAsync(mine.Trial.Id, Ct))!.State);
         Assert.Equal(TrialState.Queued, (await store.GetTrialAsync(theirs.Trial.Id, Ct))!.State);
-        var silos = (await store.ListSilosAsync(Ct)).ToDictionary(s => s.Id);
-        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromSeconds(20), silos["silo-a"].LastHeartbeat);
-        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromSeconds(40), silos["silo-b"].LastHeartbeat);
+        Assert.Empty(await store.RenewLeasesAsync("unknown-silo", Lease, Ct));
     }
 
     [Fact]
     public async Task LeaseExpiry_RequeuesTheTrialForItsNextAttemptAndTellsTheOldOwner()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 2);
-        await store.RegisterSiloAsync(Silo("silo-a"), Ct);
-        var first = await ClaimOneAsync(store, "silo-a");
+        var first = await ClaimOneAsync(store, campaignId, "silo-a");
 
         Clock.Advance(Lease);
-        Assert.Equal(0, await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
+        Assert.Empty(await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
         Clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(1, await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
+        Assert.Equal([campaignId], await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
 
         var requeued = await store.GetTrialAsync(first.Trial.Id, Ct);
         Assert.Equal((TrialState.Queued, (string?)null, (DateTimeOffset?)null), (requeued!.State, requeued.Owner, requeued.LeaseExpiresAt));
@@ -446,10 +444,10 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var expired = Assert.Single(await store.GetAttemptsAsync(first.Trial.Id, Ct));
         Assert.Equal(AttemptOutcome.Expired, expired.Outcome);
 
-        Assert.Equal([first.Trial.Id], await store.HeartbeatAsync("silo-a", Lease, Ct));
-        Assert.Empty(await store.HeartbeatAsync("silo-a", Lease, Ct));
+        Assert.Equal([first.Trial.Id], await store.RenewLeasesAsync("silo-a", Lease, Ct));
+        Assert.Empty(await store.RenewLeasesAsync("silo-a", Lease, Ct));
 
-        var second = await ClaimOneAsync(store, "silo-b");
+        var second = await ClaimOneAsync(store, campaignId, "silo-b");
         Assert.Equal(new TrialLease(first.Trial.Id, 2, "silo-b"), second.Lease);
         Assert.True(await store.CompleteTrialAsync(second.Lease, Outcome(), Ct));
         Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(campaignId, Ct))!.State);
@@ -459,7 +457,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task LeaseExpiry_OnTheLastAttemptFailsTheTrialWithTheReason()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 1);
-        var claimed = await ClaimOneAsync(store, "silo-a");
+        var claimed = await ClaimOneAsync(store, campaignId, "silo-a");
 
         await ExpireLeasesAsync(store);
 
@@ -477,31 +475,30 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     [Fact]
     public async Task Fencing_RefusesEveryWriteOfASupersededAttempt()
     {
-        var (store, _) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
-        var stale = await ClaimOneAsync(store, "silo-a");
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1, maxAttempts: 3);
+        var stale = await ClaimOneAsync(store, campaignId, "silo-a");
         await ExpireLeasesAsync(store);
 
         // Requeued but not yet claimed again: the old attempt is already over.
-        Assert.False(await store.ReportEpochAsync(stale.Lease, 0, Metrics(1), Ct));
+        Assert.False(await store.ReportEpochsAsync(stale.Lease, [(0, Metrics(1))], Ct));
 
-        var current = await ClaimOneAsync(store, "silo-b");
-        Assert.False(await store.ReportEpochAsync(stale.Lease, 1, Metrics(1), Ct));
+        var current = await ClaimOneAsync(store, campaignId, "silo-b");
+        Assert.False(await store.ReportEpochsAsync(stale.Lease, [(1, Metrics(1))], Ct));
         Assert.False(await store.CompleteTrialAsync(stale.Lease, Outcome(0.75f), Ct));
         Assert.False(await store.FailTrialAsync(stale.Lease, "late failure", retryable: true, Ct));
         Assert.False(await store.ReleaseTrialAsync(stale.Lease, Ct));
         // Same attempt number, other silo: not the owner either.
-        Assert.False(await store.ReportEpochAsync(stale.Lease with { Attempt = current.Lease.Attempt }, 1, Metrics(1), Ct));
+        Assert.False(await store.ReportEpochsAsync(stale.Lease with { Attempt = current.Lease.Attempt }, [(1, Metrics(1))], Ct));
 
         var trial = await store.GetTrialAsync(current.Trial.Id, Ct);
         Assert.Equal((TrialState.Running, 2, "silo-b"), (trial!.State, trial.Attempt, trial.Owner));
         Assert.Empty(await store.GetEpochMetricsAsync(current.Trial.Id, Ct));
         Assert.Null(await store.GetFinalMetricsAsync(current.Trial.Id, Ct));
 
-        Assert.True(await store.ReportEpochAsync(current.Lease, 0, Metrics(0.4), Ct));
+        Assert.True(await store.ReportEpochsAsync(current.Lease, [(0, Metrics(0.4))], Ct));
         Assert.True(await store.CompleteTrialAsync(current.Lease, Outcome(0.25f), Ct));
         Assert.Equal(0.5 + 0.25, (await store.GetFinalMetricsAsync(current.Trial.Id, Ct))!["auc"]);
-        Assert.False(await store.ReportEpochAsync(current.Lease, 1, Metrics(0.3), Ct));
-        Assert.False(await store.CompleteTrialAsync(current.Lease, Outcome(0.75f), Ct));
+        Assert.False(await store.ReportEpochsAsync(current.Lease, [(1, Metrics(0.3))], Ct));
     }
 
     // Cancel and fail a campaign -----------------------------------------------------------------
@@ -516,7 +513,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var campaign = await store.GetCampaignAsync(campaignId, Ct);
         Assert.Equal((CampaignState.Cancelled, Clock.GetUtcNow()), (campaign!.State, campaign.FinishedAt));
         Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 2), await store.GetProgressAsync(campaignId, Ct));
-        Assert.Empty(await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync(campaignId, "silo-a", 2, Lease, Ct));
         Assert.False(await store.CancelCampaignAsync(campaignId, Ct));
     }
 
@@ -524,16 +521,15 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task Cancel_RunningCampaignFencesOutItsSilos()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 2);
-        await store.RegisterSiloAsync(Silo("silo-a"), Ct);
-        var running = await ClaimOneAsync(store, "silo-a");
+        var running = await ClaimOneAsync(store, campaignId, "silo-a");
 
         Assert.True(await store.CancelCampaignAsync(campaignId, Ct));
 
         Assert.Equal(TrialState.Cancelled, (await store.GetTrialAsync(running.Trial.Id, Ct))!.State);
         Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 2), await store.GetProgressAsync(campaignId, Ct));
-        Assert.False(await store.ReportEpochAsync(running.Lease, 0, Metrics(1), Ct));
+        Assert.False(await store.ReportEpochsAsync(running.Lease, [(0, Metrics(1))], Ct));
         Assert.False(await store.CompleteTrialAsync(running.Lease, Outcome(), Ct));
-        Assert.Equal([running.Trial.Id], await store.HeartbeatAsync("silo-a", Lease, Ct));
+        Assert.Equal([running.Trial.Id], await store.RenewLeasesAsync("silo-a", Lease, Ct));
         Assert.Equal(AttemptOutcome.Cancelled, Assert.Single(await store.GetAttemptsAsync(running.Trial.Id, Ct)).Outcome);
         Assert.Equal(CampaignState.Cancelled, (await store.GetCampaignAsync(campaignId, Ct))!.State);
     }
@@ -542,7 +538,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task FailCampaign_EndsItWithTheReasonAndCancelsItsOpenTrials()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 3);
-        var claimed = await store.ClaimTrialsAsync("silo-a", 2, Lease, Ct);
+        var claimed = await store.ClaimTrialsAsync(campaignId, "silo-a", 2, Lease, Ct);
         Assert.True(await store.CompleteTrialAsync(claimed[0].Lease, Outcome(), Ct));
         const string reason = "dataset /data/demo.csv changed: expected sha256 aaaa, found bbbb";
 
@@ -566,7 +562,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     public async Task FailCampaign_LeavesACompletedCampaignCompleted()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 1);
-        Assert.True(await store.CompleteTrialAsync((await ClaimOneAsync(store)).Lease, Outcome(), Ct));
+        Assert.True(await store.CompleteTrialAsync((await ClaimOneAsync(store, campaignId)).Lease, Outcome(), Ct));
 
         await store.FailCampaignAsync(campaignId, "too late", Ct);
 
@@ -574,46 +570,87 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.Equal((CampaignState.Completed, (string?)null), (campaign!.State, campaign.Error));
     }
 
-    // Silos --------------------------------------------------------------------------------------
-
-    private SiloRecord Silo(string id, int slots = 2) => new(
-        id, "node-1", 4242, Enumerable.Range(0, slots).Select(i => $"cpu{i}").ToArray(), SiloState.Active, Clock.GetUtcNow(), Clock.GetUtcNow());
+    // Dead silos and resumption ---------------------------------------------------------------
 
     [Fact]
-    public async Task Silos_RegisterHeartbeatAndChangeState()
+    public async Task TrialOwners_ListTheSilosHoldingRunningTrials()
     {
-        var store = await NewStoreAsync();
-        await store.RegisterSiloAsync(Silo("b"), Ct);
-        await store.RegisterSiloAsync(Silo("a", slots: 1), Ct);
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 4);
+        Assert.Empty(await store.ListTrialOwnersAsync(Ct));
+        var early = Clock.GetUtcNow();
+        await store.ClaimTrialsAsync(campaignId, "silo-b", 2, Lease, Ct);
         Clock.Advance(TimeSpan.FromSeconds(3));
+        var done = await ClaimOneAsync(store, campaignId, "silo-a");
+        await ClaimOneAsync(store, campaignId, "silo-b");
+        Assert.True(await store.CompleteTrialAsync(done.Lease, Outcome(), Ct));
 
-        await store.HeartbeatAsync("a", Lease, Ct);
-        await store.SetSiloStateAsync("b", SiloState.Draining, Ct);
-
-        var silos = await store.ListSilosAsync(Ct);
-        Assert.Equal(["a", "b"], silos.Select(s => s.Id));
-        Assert.Equal(["cpu0"], silos[0].Slots);
-        Assert.Equal(("node-1", 4242, SiloState.Active), (silos[0].Host, silos[0].ProcessId, silos[0].State));
-        Assert.Equal(Clock.GetUtcNow(), silos[0].LastHeartbeat);
-        Assert.Equal(Clock.GetUtcNow() - TimeSpan.FromSeconds(3), silos[1].LastHeartbeat);
-        Assert.Equal(SiloState.Draining, silos[1].State);
-
-        // A restarted silo registers again under its id.
-        await store.RegisterSiloAsync(Silo("b", slots: 4), Ct);
-        var restarted = (await store.ListSilosAsync(Ct)).Single(s => s.Id == "b");
-        Assert.Equal((SiloState.Active, 4), (restarted.State, restarted.Slots.Count));
+        Assert.Equal([new TrialOwner("silo-b", 3, early)], await store.ListTrialOwnersAsync(Ct));
     }
 
     [Fact]
-    public async Task Silos_UnregisteredSiloIsRefused()
+    public async Task RecoverSiloTrials_RequeuesTheDeadSilosTrialsAtOnce_AndFencesOutTheSilo()
     {
         var store = await NewStoreAsync();
+        var first = await store.CreateCampaignAsync(Campaign("first", maxAttempts: 2), Trials(2), Ct);
+        var second = await store.CreateCampaignAsync(Campaign("second", maxAttempts: 1), Trials(1), Ct);
+        var dead = await store.ClaimTrialsAsync(first, "dead", 2, Lease, Ct);
+        var lastChance = await ClaimOneAsync(store, second, "dead");
+        var alive = await store.CreateCampaignAsync(Campaign("alive"), Trials(1), Ct);
+        var survivor = await ClaimOneAsync(store, alive, "alive");
 
-        // The failure comes with the task (where callers await), not from the call itself.
-        var heartbeatTask = store.HeartbeatAsync("ghost", Lease, Ct);
-        var heartbeat = await Assert.ThrowsAsync<InvalidOperationException>(() => heartbeatTask);
-        Assert.Contains("ghost", heartbeat.Message);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetSiloStateAsync("ghost", SiloState.Stopped, Ct));
+        var moved = await store.RecoverSiloTrialsAsync(["dead", "never-seen"], "silo 'dead' was declared dead by the cluster", Ct);
+
+        Assert.Equal([first, second], moved);
+        Assert.All(await store.GetTrialsAsync(first, Ct), t => Assert.Equal((TrialState.Queued, (string?)null), (t.State, t.Owner)));
+        var failed = Assert.Single(await store.GetTrialsAsync(second, Ct));
+        Assert.Equal((TrialState.Failed, "silo 'dead' was declared dead by the cluster"), (failed.State, failed.Error));
+        Assert.Equal(CampaignState.Failed, (await store.GetCampaignAsync(second, Ct))!.State);
+        Assert.Equal(TrialState.Running, (await store.GetTrialAsync(survivor.Trial.Id, Ct))!.State);
+        var attempt = Assert.Single(await store.GetAttemptsAsync(dead[0].Trial.Id, Ct));
+        Assert.Equal((AttemptOutcome.Expired, "silo 'dead' was declared dead by the cluster"), (attempt.Outcome, attempt.Error));
+
+        // The dead silo, come back, may write nothing, and learns which trials it lost.
+        Assert.False(await store.ReportEpochsAsync(dead[0].Lease, [(0, Metrics(1))], Ct));
+        Assert.False(await store.CompleteTrialAsync(lastChance.Lease, Outcome(), Ct));
+        Assert.Equal([dead[0].Trial.Id, dead[1].Trial.Id, lastChance.Trial.Id], await store.RenewLeasesAsync("dead", Lease, Ct));
+        Assert.Empty(await store.RecoverSiloTrialsAsync(["dead"], "again", Ct));
+
+        var retried = await store.ClaimTrialsAsync(first, "alive", 2, Lease, Ct);
+        Assert.Equal([2, 2], retried.Select(c => c.Lease.Attempt));
+    }
+
+    [Fact]
+    public async Task OpenCampaigns_AreListedOldestFirst_AndFoundByTheirSubmissionKey()
+    {
+        var store = await NewStoreAsync();
+        var done = await store.CreateCampaignAsync(Campaign("same"), Trials(1), Ct);
+        Assert.True(await store.CompleteTrialAsync((await ClaimOneAsync(store, done)).Lease, Outcome(), Ct));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var open = await store.CreateCampaignAsync(Campaign("same"), Trials(1), Ct);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var other = await store.CreateCampaignAsync(Campaign("other"), Trials(1), Ct);
+        await ClaimOneAsync(store, other);
+
+        Assert.Equal([open, other], (await store.ListOpenCampaignsAsync(Ct)).Select(c => c.Id));
+        Assert.Equal(open, (await store.FindOpenCampaignAsync("key-same", Ct))?.Id);
+        Assert.Null(await store.FindOpenCampaignAsync("key-unknown", Ct));
+        Assert.True(await store.CancelCampaignAsync(open, Ct));
+        Assert.Null(await store.FindOpenCampaignAsync("key-same", Ct));
+        Assert.Equal("binary", (await store.GetCampaignAsync(open, Ct))!.Task);
+    }
+
+    [Fact]
+    public async Task Complete_RepeatedByTheAttemptThatCompleted_IsAcknowledgedAndChangesNothing()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 1);
+        var claimed = await ClaimOneAsync(store, campaignId);
+        Assert.True(await store.CompleteTrialAsync(claimed.Lease, Outcome(0.25f), Ct));
+
+        Assert.True(await store.CompleteTrialAsync(claimed.Lease, Outcome(0.75f), Ct));
+        Assert.False(await store.CompleteTrialAsync(claimed.Lease with { SiloId = "other" }, Outcome(0.75f), Ct));
+
+        Assert.Equal(0.75, (await store.GetFinalMetricsAsync(claimed.Trial.Id, Ct))!["auc"]);
+        Assert.Equal(AttemptOutcome.Completed, Assert.Single(await store.GetAttemptsAsync(claimed.Trial.Id, Ct)).Outcome);
     }
 
     // Concurrency --------------------------------------------------------------------------------
@@ -634,7 +671,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
             var silo = $"silo-{worker}";
             while (true)
             {
-                var claimed = await store.ClaimTrialsAsync(silo, 1 + (worker % 3), Lease, Ct);
+                var claimed = await store.ClaimTrialsAsync(campaignId, silo, 1 + (worker % 3), Lease, Ct);
                 if (claimed.Count == 0) return;
                 foreach (var trial in claimed)
                 {

@@ -81,6 +81,24 @@ public sealed class SqliteFarmStoreTests : FarmStoreContractTests
     }
 
     [Fact]
+    public async Task Migrate_FromVersionOne_KeepsTheCampaignsAndReadsTheirTaskFromTheirSpec()
+    {
+        var path = NewPath();
+        ExecuteRaw(path, SqliteSchema.Migrations[0].Sql +
+            "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1, 1);" +
+            "INSERT INTO campaigns (name, kind, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at) VALUES " +
+            "('spectra', 'ensemble', 'name: spectra\ndataset:\n  path: agn.csv\n  task: multiclass\n', '/d/agn.csv', 'aa', 'completed', 1, 0), " +
+            "('flow', 'ensemble', 'name: flow\ndataset: {path: mu.csv, target: pt, task: \"regression\"}\n', '/d/mu.csv', 'bb', 'completed', 1, 0);");
+        await using var store = new SqliteFarmStore(path);
+
+        await store.MigrateAsync(Ct);
+
+        Assert.Equal(SqliteSchema.CurrentVersion, ReadSchemaVersion(path));
+        Assert.Equal([("flow", "regression"), ("spectra", "multiclass")],
+            (await store.ListCampaignsAsync(Ct)).Select(c => (c.Name, c.Task)).Order());
+    }
+
+    [Fact]
     public async Task Migrate_RefusesASchemaNewerThanThisBuild()
     {
         var path = NewPath();
@@ -137,7 +155,7 @@ public sealed class SqliteFarmStoreTests : FarmStoreContractTests
         File.Delete(store.FilePath);
 
         var read = await Assert.ThrowsAsync<FarmStoreException>(() => store.ListCampaignsAsync(Ct));
-        var claim = await Assert.ThrowsAsync<FarmStoreException>(() => store.ClaimTrialsAsync("silo-1", 1, TimeSpan.FromSeconds(5), Ct));
+        var claim = await Assert.ThrowsAsync<FarmStoreException>(() => store.ClaimTrialsAsync(1, "silo-1", 1, TimeSpan.FromSeconds(5), Ct));
 
         Assert.Equal(
             $"The store file '{store.FilePath}' does not exist (deleted or moved while in use?). Restore it, or point the farm at a new store.",

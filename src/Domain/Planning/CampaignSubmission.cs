@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.Store;
 using EnsembleFarm.Models.Data;
@@ -42,9 +44,17 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         {
             throw DatasetError($"the data in {path} does not fit the spec: {e.Message}");
         }
-        var campaign = new NewCampaign(spec.Name, spec.KindName, specYaml, path, dataset.Sha256, spec.MaxAttempts, plan.TestSet);
+        var campaign = new NewCampaign(spec.Name, spec.KindName, SpecVocabulary.Name(spec.Dataset.Task), specYaml, path, dataset.Sha256,
+            spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
         return new CampaignSubmission(spec, campaign, plan.Trials);
     }
+
+    /// <summary>
+    /// The same spec text on the same data file with the same bytes: the same campaign, as far as resuming goes (the
+    /// plan is deterministic, so a resubmission would train exactly what the unfinished campaign still has to).
+    /// </summary>
+    public static string SubmissionKey(string specYaml, string datasetPath, string datasetSha256) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{specYaml}\0{datasetPath}\0{datasetSha256}")));
 
     /// <summary>Writes the campaign and its trials in one transaction; returns the campaign's id.</summary>
     public Task<long> SubmitAsync(IFarmStore store, CancellationToken ct = default)

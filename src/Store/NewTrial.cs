@@ -1,0 +1,7 @@
+namespace EnsembleFarm.Store;
+
+/// <param name="Index">Member index in an ensemble, trial number in a search (0-based).</param>
+/// <param name="ParamsJson">The trial's parameters as a JSON object ("{}" for a plain ensemble member).</param>
+/// <param name="Slots">How many slots of a silo the trial occupies.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
+public sealed record NewTrial(int Index, string ParamsJson, ulong SplitSeed, ulong InitSeed, int Slots = 1);

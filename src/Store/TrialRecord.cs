@@ -1,0 +1,23 @@
+namespace EnsembleFarm.Store;
+
+/// <param name="Owner">The silo that runs the current attempt (or ran the last one).</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
+public sealed record TrialRecord(
+    long Id,
+    long CampaignId,
+    int Index,
+    TrialState State,
+    int Attempt,
+    string ParamsJson,
+    ulong SplitSeed,
+    ulong InitSeed,
+    int Slots,
+    string? Owner,
+    DateTimeOffset? LeaseExpiresAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error)
+{
+    /// <summary>Queued or running: the campaign still waits for it.</summary>
+    public bool IsOpen => State is TrialState.Queued or TrialState.Running;
+}
