@@ -13,6 +13,10 @@ namespace EnsembleFarm.Domain.Planning;
 /// </summary>
 public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials)
 {
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public static CampaignSubmission Prepare(string specYaml, string specDirectory, string specName) => Prepare(specYaml, specDirectory);
+
     /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
     /// <exception cref="SpecException">The spec is wrong, its dataset cannot be read, or it does not fit its data.</exception>

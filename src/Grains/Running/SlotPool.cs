@@ -1,4 +1,4 @@
-namespace EnsembleFarm.Silo;
+namespace EnsembleFarm.Grains.Running;
 
 /// <summary>
 /// The silo's slots and which are taken. A trial gets named slots (not just a count) so that a trainer can

@@ -1,15 +1,15 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using EnsembleFarm.Store;
-using EnsembleFarm.Silo.Training;
+using EnsembleFarm.Grains.Training;
 
-namespace EnsembleFarm.Silo;
+namespace EnsembleFarm.Grains.Running;
 
 /// <summary>
 /// Stores a trial's epochs under its lease without making the training wait for the store: a report is queued
 /// and the trainer goes on at once, while this trial's writer stores whatever has queued up since its last write
 /// in one fenced transaction. A synchronous write per epoch cost about 1 ms (the store's write lock, shared with
-/// the other silos) against epochs of a few milliseconds.
+/// other writers) against epochs of a few milliseconds.
 /// </summary>
 /// <remarks>
 /// Consequences, each by design:
@@ -29,24 +29,27 @@ internal sealed class LeasedTrialProgress : ITrialProgress
     private readonly IFarmStore _store;
     private readonly TrialLease _lease;
     private readonly Action _onLeaseLost;
+    private readonly FarmMetrics _metrics;
     private readonly Channel<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> _pending =
         Channel.CreateUnbounded<(int, IReadOnlyDictionary<string, double>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task<bool> _writer;
     private volatile bool _refused;
     private volatile ExceptionDispatchInfo? _writeFailure;
 
-    public LeasedTrialProgress(IFarmStore store, TrialLease lease, Action onLeaseLost)
+    public LeasedTrialProgress(IFarmStore store, TrialLease lease, Action onLeaseLost, FarmMetrics metrics)
     {
         _store = store;
         _lease = lease;
         _onLeaseLost = onLeaseLost;
+        _metrics = metrics;
         _writer = Task.Run(WriteAsync);
     }
 
-    public bool ReportEpoch(int epoch, IReadOnlyDictionary<string, double> metrics)
+    public bool ReportEpoch(int epoch, IReadOnlyDictionary<string, double> metrics, long samples)
     {
         _writeFailure?.Throw();
         if (_refused) return false;
+        _metrics.TrainingSamples.Add(samples);
         if (!_pending.Writer.TryWrite((epoch, metrics)))
             throw new InvalidOperationException($"trial {_lease.TrialId}: an epoch was reported after its training ended");
         return true;

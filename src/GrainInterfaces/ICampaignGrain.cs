@@ -1,0 +1,40 @@
+using Orleans.Concurrency;
+using EnsembleFarm.Store;
+
+namespace EnsembleFarm.GrainInterfaces;
+
+/// <summary>
+/// One campaign's life: it hands its queued trials to the silos that ask (the dispatcher says which may), follows
+/// their ends, pushes progress to subscribed clients, and tells the dispatcher how much work it still has. Its state
+/// is a cache of the store, rebuilt on activation. Keyed by the campaign's id.
+/// </summary>
+public interface ICampaignGrain : IGrainWithIntegerKey
+{
+    /// <summary>Loads the campaign (if not yet) and tells the dispatcher of its queued trials.</summary>
+    /// <returns>Null when no campaign has this id.</returns>
+    Task<CampaignUpdate?> StartAsync();
+
+    /// <summary>
+    /// Claims up to <paramref name="freeSlots"/> slots' worth of queued trials for the silo, in the store (fenced:
+    /// nobody else can have them), under a lease the silo renews, and returns them for the silo to run.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, TimeSpan lease);
+
+    /// <summary>A silo has stored how a trial's attempt ended (completed, failed, released, or stopped).</summary>
+    Task TrialEndedAsync(long trialId);
+
+    /// <summary>The store changed behind the grain's back (trials of a dead silo requeued): reload.</summary>
+    [OneWay]
+    Task RefreshAsync();
+
+    /// <summary>Cancels the campaign and stops its running trials. False when it had already ended.</summary>
+    /// <exception cref="KeyNotFoundException">No campaign has this id.</exception>
+    Task<bool> CancelAsync();
+
+    /// <summary>Pushes every change of the campaign to <paramref name="observer"/> until it unsubscribes or lapses
+    /// (subscriptions expire after <see cref="CampaignUpdate.SubscriptionLifetime"/>: renew before).</summary>
+    /// <returns>The campaign as it is now; null when no campaign has this id.</returns>
+    Task<CampaignUpdate?> SubscribeAsync(ICampaignObserver observer);
+
+    Task UnsubscribeAsync(ICampaignObserver observer);
+}

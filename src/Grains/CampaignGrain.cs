@@ -1,0 +1,187 @@
+using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.Store;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace EnsembleFarm.Grains;
+
+/// <summary>
+/// One campaign's life (see <see cref="ICampaignGrain"/>). Its state is a cache of the store: the campaign and its
+/// trials, reloaded on activation, after every change it is told of, and periodically while the campaign is open, so
+/// that a trial requeued behind its back (a lease that ran out) or a lost notification is caught up within
+/// <see cref="RefreshPeriod"/>. Orleans may briefly run two activations of it; that is harmless, since every claim
+/// and every write is decided by the store.
+/// </summary>
+internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
+{
+    private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(10);
+
+    private readonly ObserverManager<ICampaignObserver> _observers = new(CampaignUpdate.SubscriptionLifetime, logger);
+    private readonly Dictionary<long, TrialRecord> _trials = [];
+    private CampaignRecord? _campaign;
+    private ClusterCapacity _capacity = new(0, 0, 0, 0);
+    private IGrainTimer? _refresh;
+
+    private long CampaignId => this.GetPrimaryKeyLong();
+
+    private IDispatcherGrain Dispatcher => GrainFactory.GetGrain<IDispatcherGrain>(0);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync();
+        if (_campaign is { HasEnded: false })
+            _refresh = this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(RefreshPeriod, RefreshPeriod) { KeepAlive = true });
+    }
+
+    public async Task<CampaignUpdate?> StartAsync()
+    {
+        if (_campaign is null) return null;
+        await ReportDemandAsync();
+        return Update();
+    }
+
+    public async Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, TimeSpan lease)
+    {
+        if (_campaign is null or { HasEnded: true }) return [];
+        var claims = await store.ClaimTrialsAsync(CampaignId, siloId, freeSlots, lease);
+        foreach (var claim in claims)
+        {
+            _trials[claim.Trial.Id] = claim.Trial;
+            _campaign = claim.Campaign;
+        }
+        if (claims.Count > 0) Push();
+        await ReportDemandAsync();
+        return claims;
+    }
+
+    public async Task TrialEndedAsync(long trialId)
+    {
+        if (_campaign is null) return;
+        if (await store.GetTrialAsync(trialId) is { } trial && trial.CampaignId == CampaignId) _trials[trial.Id] = trial;
+        _campaign = await store.GetCampaignAsync(CampaignId) ?? _campaign;
+        await AfterChangeAsync();
+    }
+
+    public async Task RefreshAsync()
+    {
+        await LoadAsync();
+        await AfterChangeAsync();
+    }
+
+    public async Task<bool> CancelAsync()
+    {
+        if (_campaign is null) throw new KeyNotFoundException($"no campaign with id {CampaignId}");
+        var running = _trials.Values.Where(t => t.State == TrialState.Running && t.Owner is not null).ToList();
+        var cancelled = await store.CancelCampaignAsync(CampaignId);
+        await LoadAsync();
+        if (cancelled)
+        {
+            LogCancelled(CampaignId, running.Count);
+            // Their next fenced write would be refused anyway; stopping them now frees their slots at once.
+            foreach (var silo in running.GroupBy(t => t.Owner!))
+                GrainFactory.GetGrain<ISiloGrain>(silo.Key).StopTrialsAsync([.. silo.Select(t => t.Id)]).Ignore();
+        }
+        await AfterChangeAsync();
+        return cancelled;
+    }
+
+    public Task<CampaignUpdate?> SubscribeAsync(ICampaignObserver observer)
+    {
+        if (_campaign is null) return Task.FromResult<CampaignUpdate?>(null);
+        _observers.Subscribe(observer, observer);
+        return Task.FromResult<CampaignUpdate?>(Update());
+    }
+
+    public Task UnsubscribeAsync(ICampaignObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        var before = _campaign is null ? null : Update();
+        await LoadAsync();
+        if (before is null || before.Campaign != _campaign || before.Progress != CampaignProgress.Of(_trials.Values))
+            await AfterChangeAsync();
+        else
+            await ReportDemandAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _campaign = await store.GetCampaignAsync(CampaignId);
+        _trials.Clear();
+        if (_campaign is null) return;
+        foreach (var trial in await store.GetTrialsAsync(CampaignId)) _trials[trial.Id] = trial;
+    }
+
+    private async Task AfterChangeAsync()
+    {
+        if (_campaign is { HasEnded: true } && _refresh is not null)
+        {
+            _refresh.Dispose();
+            _refresh = null;
+            LogEnded(CampaignId, _campaign.State);
+        }
+        Push();
+        await ReportDemandAsync();
+    }
+
+    /// <summary>
+    /// Tells the dispatcher how much of this campaign waits for slots (nothing once it has ended); its answer says what
+    /// capacity could serve it, which the updates pass on (remaining time, why nothing starts).
+    /// </summary>
+    private async Task ReportDemandAsync()
+    {
+        if (_campaign is null) return;
+        var queued = _trials.Values.Where(t => t.State == TrialState.Queued).OrderBy(t => t.Index).ToList();
+        var demand = new CampaignDemand(
+            CampaignId,
+            _campaign.HasEnded ? 0 : queued.Count,
+            queued.Count > 0 ? queued[0].Slots : 1,
+            _trials.Values.Where(t => t.State == TrialState.Running).Sum(t => t.Slots),
+            _campaign.CreatedAt);
+        try
+        {
+            var capacity = await Dispatcher.UpdateDemandAsync(demand);
+            if (capacity != _capacity)
+            {
+                _capacity = capacity;
+                Push();
+            }
+        }
+        catch (Exception e)
+        {
+            // The dispatcher is moving (its silo died); the next change or the periodic refresh reports again.
+            LogDemandFailed(CampaignId, e.Message);
+        }
+    }
+
+    private void Push()
+    {
+        if (_campaign is null || _observers.Count == 0) return;
+        var update = Update();
+        _observers.Notify(observer => observer.OnUpdateAsync(update));
+    }
+
+    private CampaignUpdate Update()
+    {
+        var campaign = _campaign!;
+        var progress = CampaignProgress.Of(_trials.Values);
+        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null);
+        var nextSlots = _trials.Values.Where(t => t.State == TrialState.Queued).Select(t => t.Slots).DefaultIfEmpty(1).Min();
+        var waiting = progress.Queued > 0 ? _capacity.WhyNot(nextSlots) : null;
+        return new CampaignUpdate(campaign, progress, _capacity.Slots,
+            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow), waiting);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} cancelled ({Running} trials were running)")]
+    private partial void LogCancelled(long campaignId, int running);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} ended: {State}")]
+    private partial void LogEnded(long campaignId, CampaignState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "campaign {CampaignId}: could not report its queued work to the dispatcher: {Error}")]
+    private partial void LogDemandFailed(long campaignId, string error);
+}

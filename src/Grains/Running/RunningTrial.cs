@@ -1,0 +1,27 @@
+using EnsembleFarm.Store;
+
+namespace EnsembleFarm.Grains.Running;
+
+/// <summary>A trial training on this silo: its claim, the slots it holds, and how to stop it.</summary>
+internal sealed class RunningTrial(ClaimedTrial claim, IReadOnlyList<string> slots)
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private int _reason;
+
+    public ClaimedTrial Claim => claim;
+
+    public IReadOnlyList<string> Slots => slots;
+
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    public CancellationToken Token => _cancellation.Token;
+
+    /// <summary>Why the trial was stopped; the first reason given wins.</summary>
+    public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+    public void Stop(StopReason reason)
+    {
+        Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None);
+        _cancellation.Cancel();
+    }
+}

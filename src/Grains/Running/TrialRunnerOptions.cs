@@ -1,0 +1,25 @@
+namespace EnsembleFarm.Grains.Running;
+
+/// <summary>How a silo runs trials.</summary>
+public sealed class TrialRunnerOptions
+{
+    /// <summary>The silo's slot names: cpu0 … for cores (a trial of the built-in trainer uses one per thread), gpu0 … for GPUs.</summary>
+    public IReadOnlyList<string> Slots { get; set; } = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => $"cpu{i}")];
+
+    /// <summary>
+    /// How long a claimed trial stays this silo's in the store without a renewal. The cluster's membership notices a dead
+    /// silo within seconds; the lease is the backstop for a silo that is alive but stuck.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the silo reports its slots to the dispatcher (and asks for work it may have missed).</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public DrainMode Drain { get; set; } = DrainMode.Finish;
+
+    /// <summary>How long <see cref="DrainMode.Finish"/> waits for running trials before giving them back.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Renew leases three times per lease, so one or two missed renewals do not cost it.</summary>
+    public TimeSpan LeaseRenewal => Lease / 3;
+}

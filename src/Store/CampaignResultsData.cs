@@ -1,0 +1,9 @@
+namespace EnsembleFarm.Store;
+
+/// <summary>What an ensemble's results are computed from: the test part and the completed members' predictions on it.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
+public sealed record CampaignResultsData(
+    CampaignRecord Campaign,
+    CampaignProgress Progress,
+    CampaignTestSet TestSet,
+    IReadOnlyList<TrialPredictions> Predictions);

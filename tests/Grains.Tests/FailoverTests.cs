@@ -1,0 +1,62 @@
+using EnsembleFarm.Grains.Running;
+using EnsembleFarm.Store;
+using EnsembleFarm.TestKit;
+
+namespace EnsembleFarm.Grains.Tests;
+
+/// <summary>A silo that leaves the cluster, killed or stopped, loses no trial: the campaign completes, each member once.</summary>
+public sealed class FailoverTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task ASiloKilledMidCampaign_ItsTrialsRunAgainElsewhere_AndEveryMemberCompletesOnce()
+    {
+        await using var farm = await FarmCluster.StartAsync(silos: 3, slotsPerSilo: 1);
+        var victim = farm.Cluster.Silos[^1];
+        var victimId = victim.SiloAddress.ToParsableString();
+        // In process, a killed silo's threads live on: its trials hang and write nothing, as a killed process's would.
+        var killed = new TaskCompletionSource();
+        farm.Trainer.Behaviour = (trial, ct) => trial.Lease.SiloId == victimId ? killed.Task : Task.Delay(400, ct);
+        var id = await farm.SubmitAsync(members: 9, retries: 1);
+        await Eventually.TrueAsync(() => farm.Trainer.Started.Any(l => l.SiloId == victimId), Patience, "a trial to run on the victim");
+
+        await farm.Cluster.KillSiloAsync(victim, Ct);
+        var campaign = await farm.WaitForEndAsync(id, Patience);
+
+        Assert.Equal(CampaignState.Completed, campaign.State);
+        var trials = await farm.Store.GetTrialsAsync(id, Ct);
+        Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.State));
+        Assert.Equal(Enumerable.Range(0, 9), (await farm.Store.GetPredictionsAsync(id, Ct)).Select(p => p.Index));
+        var expired = new List<TrialAttemptRecord>();
+        foreach (var trial in trials) expired.AddRange((await farm.Store.GetAttemptsAsync(trial.Id, Ct)).Where(a => a.Outcome == AttemptOutcome.Expired));
+        Assert.NotEmpty(expired);
+        Assert.All(expired, a => Assert.Equal(victimId, a.SiloId));
+        Assert.All(trials.Where(t => t.Attempt > 1), t => Assert.NotEqual(victimId, t.Owner));
+    }
+
+    [Fact]
+    public async Task ASiloStoppedMidCampaign_GivesItsTrialsBack_WithoutSpendingAnAttempt()
+    {
+        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);
+        farm.Trainer.Behaviour = (_, ct) => Task.Delay(300, ct);
+        var leaving = farm.Cluster.Silos[^1];
+        var leavingId = leaving.SiloAddress.ToParsableString();
+        var id = await farm.SubmitAsync(members: 6, retries: 0);
+        await Eventually.TrueAsync(() => farm.Trainer.Started.Any(l => l.SiloId == leavingId), Patience, "a trial to run on the leaving silo");
+
+        await farm.Cluster.StopSiloAsync(leaving, Ct);
+        var campaign = await farm.WaitForEndAsync(id, Patience);
+
+        // With no retry allowed, a member given back must not have spent its only attempt.
+        Assert.Equal(CampaignState.Completed, campaign.State);
+        var trials = await farm.Store.GetTrialsAsync(id, Ct);
+        Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.State));
+        var released = new List<TrialAttemptRecord>();
+        foreach (var trial in trials) released.AddRange((await farm.Store.GetAttemptsAsync(trial.Id, Ct)).Where(a => a.Outcome == AttemptOutcome.Released));
+        Assert.NotEmpty(released);
+        Assert.All(released, a => Assert.Equal(leavingId, a.SiloId));
+    }
+}

@@ -1,0 +1,82 @@
+using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.Grains.Running;
+using EnsembleFarm.Grains.Training;
+using EnsembleFarm.Store;
+using EnsembleFarm.TestKit;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace EnsembleFarm.Grains.Tests;
+
+/// <summary>
+/// An in-process Orleans cluster of farm silos sharing one SQLite store and one <see cref="ScriptedTrainer"/>, with the
+/// farm's real grains, runner and membership settings. Each silo has <c>slotsPerSilo</c> slots.
+/// </summary>
+internal sealed class FarmCluster : IAsyncDisposable
+{
+    private readonly TempFolder _folder;
+
+    private FarmCluster(TempFolder folder, InProcessTestCluster cluster, IFarmStore store, ScriptedTrainer trainer)
+    {
+        _folder = folder;
+        Cluster = cluster;
+        Store = store;
+        Trainer = trainer;
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IFarmStore Store { get; }
+
+    public ScriptedTrainer Trainer { get; }
+
+    public string Folder => _folder.Path;
+
+    public IFarmGrain Farm => Cluster.Client.GetGrain<IFarmGrain>(0);
+
+    public static async Task<FarmCluster> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release)
+    {
+        var folder = new TempFolder("farm-grains-");
+        var store = new SqliteFarmStore(folder["farm.db"]);
+        await store.MigrateAsync();
+        var trainer = new ScriptedTrainer(store);
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddEnsembleFarm(runner =>
+            {
+                runner.Slots = [.. Enumerable.Range(0, slotsPerSilo).Select(i => $"cpu{i}")];
+                runner.ReportInterval = TimeSpan.FromMilliseconds(250);
+                runner.Drain = drain;
+                runner.DrainTimeout = TimeSpan.FromSeconds(2);
+            });
+            silo.Services.AddSingleton<IFarmStore>(store);
+            silo.Services.AddSingleton<ITrialTrainer>(trainer);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new FarmCluster(folder, cluster, store, trainer);
+    }
+
+    /// <summary>Writes a small campaign's spec and data into the folder and submits it through the farm grain.</summary>
+    public async Task<long> SubmitAsync(int members, string name = "small", int slots = 1, int retries = 1)
+    {
+        SmallCampaign.WriteDataset(Folder);
+        var yaml = SmallCampaign.SpecYaml(members, name: name, slots: slots, retries: retries);
+        var result = await Farm.SubmitAsync(new SubmitRequest(yaml, Folder, $"{name}.yaml", Resume: false));
+        Assert.True(result.Outcome == SubmitOutcome.Created, string.Join("; ", result.Problems));
+        return result.Campaign!.Id;
+    }
+
+    /// <summary>Waits until the campaign has ended (or fails the test after <paramref name="timeout"/>).</summary>
+    public async Task<CampaignRecord> WaitForEndAsync(long campaignId, TimeSpan? timeout = null) =>
+        await Eventually.ValueAsync(async () => await Store.GetCampaignAsync(campaignId) is { HasEnded: true } ended ? ended : null,
+            timeout ?? TimeSpan.FromSeconds(30), $"campaign {campaignId} to end");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Store.DisposeAsync();
+        _folder.Dispose();
+    }
+}

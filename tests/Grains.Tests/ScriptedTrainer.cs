@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using EnsembleFarm.Grains.Training;
+using EnsembleFarm.Store;
+
+namespace EnsembleFarm.Grains.Tests;
+
+/// <summary>
+/// A trainer whose every trial does what the test says (wait for a gate, fail, take a while), so the grains' scheduling
+/// can be observed exactly. It produces a valid outcome for the campaign's test rows, and it records, per silo, how
+/// many trials ran at once and which attempts started.
+/// </summary>
+internal sealed class ScriptedTrainer(IFarmStore store) : ITrialTrainer
+{
+    private readonly ConcurrentDictionary<string, int> _runningBySilo = new();
+    private readonly ConcurrentDictionary<string, int> _peakBySilo = new();
+
+    /// <summary>What a trial does before it returns its outcome (default: nothing). Throw to fail the attempt.</summary>
+    public Func<ClaimedTrial, CancellationToken, Task> Behaviour { get; set; } = (_, _) => Task.CompletedTask;
+
+    public ConcurrentQueue<TrialLease> Started { get; } = new();
+
+    public ConcurrentQueue<TrialLease> Cancelled { get; } = new();
+
+    public int PeakConcurrency(string siloId) => _peakBySilo.GetValueOrDefault(siloId);
+
+    public async Task<TrialOutcome> TrainAsync(ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
+    {
+        var silo = trial.Lease.SiloId;
+        var now = _runningBySilo.AddOrUpdate(silo, 1, (_, n) => n + 1);
+        _peakBySilo.AddOrUpdate(silo, now, (_, peak) => Math.Max(peak, now));
+        Started.Enqueue(trial.Lease);
+        try
+        {
+            progress.ReportEpoch(0, new Dictionary<string, double> { ["val_loss"] = 0.5 }, samples: 100);
+            await Behaviour(trial, ct);
+            var rows = (await store.GetTestSetAsync(trial.Campaign.Id, CancellationToken.None)).RowIndices.Length;
+            // Each member predicts its index / 100 everywhere: aggregates can be checked by hand.
+            var predictions = Enumerable.Repeat(0.01f * trial.Trial.Index, rows).ToArray();
+            return new TrialOutcome(new Dictionary<string, double> { ["auc"] = 0.5 }, predictions, 1, [1, 2, 3], "{}");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Cancelled.Enqueue(trial.Lease);
+            throw;
+        }
+        finally
+        {
+            _runningBySilo.AddOrUpdate(silo, 0, (_, n) => n - 1);
+        }
+    }
+}
