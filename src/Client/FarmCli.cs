@@ -1,26 +1,42 @@
 using System.CommandLine;
-using System.Data.Common;
 using EnsembleFarm.Client.Commands;
+using EnsembleFarm.Client.Connection;
 using EnsembleFarm.Domain.Specs;
-using EnsembleFarm.Store;
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Models.Data;
+using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Client;
 
-/// <summary>Opens the store named by <c>--store</c> (null: the store's default location), migrated and ready.</summary>
-public delegate Task<IFarmStore> StoreOpener(string? location, CancellationToken ct);
-
 /// <summary>
-/// The <c>farm</c> command line: parses the arguments, runs one command against the store and returns the
-/// process exit code (<see cref="ExitCodes"/>). Errors go to <see cref="CliEnvironment.Error"/> as one line.
+/// The <c>farm</c> command line: parses the arguments, runs one command against the farm (or its store) and returns
+/// the process exit code (<see cref="FarmExitCodes"/>). Errors go to <see cref="CliEnvironment.Error"/> as one line.
 /// </summary>
-public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
+public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
 {
     internal CliEnvironment Environment { get; } = environment;
 
-    internal Option<string?> StoreOption { get; } = new("--store")
+    private Option<string?> GatewayOption { get; } = new("--gateway")
     {
-        Description = "The store: a SQLite file path (default: $ENSEMBLEFARM_STORE, else ./.farm/farm.db)",
+        Description = $"A silo's gateway, host:port (default: ${ConnectionOptions.GatewayVariable}, else 127.0.0.1:{FarmDefaults.GatewayPort})",
+        Recursive = true,
+    };
+
+    private Option<string?> ClusterOption { get; } = new("--cluster")
+    {
+        Description = $"The cluster's PostgreSQL connection string or URL, to find its gateways (default: ${ConnectionOptions.ClusterVariable})",
+        Recursive = true,
+    };
+
+    private Option<string?> ClusterIdOption { get; } = new("--cluster-id")
+    {
+        Description = $"The cluster's name (default: ${ConnectionOptions.ClusterIdVariable}, else {FarmDefaults.ClusterId})",
+        Recursive = true,
+    };
+
+    private Option<string?> StoreOption { get; } = new("--store")
+    {
+        Description = $"Read this store directly instead of asking a farm (reads only; default when no farm answers: ${FarmPaths.StoreVariable}, else ./.farm/farm.db)",
         Recursive = true,
     };
 
@@ -31,7 +47,7 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
         {
             foreach (var error in parse.Errors) await Environment.Error.WriteLineAsync($"error: {error.Message}");
             await Environment.Error.WriteLineAsync("Run 'farm --help' for usage.");
-            return ExitCodes.BadInput;
+            return FarmExitCodes.BadInput;
         }
         var configuration = new InvocationConfiguration { Output = Environment.Out, Error = Environment.Error };
         return await parse.InvokeAsync(configuration, ct);
@@ -40,8 +56,12 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
     internal RootCommand CreateRootCommand() =>
         new("EnsembleFarm: train model ensembles on a farm of silos and compare average vs vote")
         {
+            GatewayOption,
+            ClusterOption,
+            ClusterIdOption,
             StoreOption,
             SubmitCommand.Create(this),
+            RunCommand.Create(this),
             ListCommand.Create(this),
             StatusCommand.Create(this),
             WatchCommand.Create(this),
@@ -51,7 +71,7 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
             DataCommand.Create(this),
         };
 
-    /// <summary>Runs a command body that needs no store, mapping its failures to exit codes.</summary>
+    /// <summary>Runs a command body that needs no farm, mapping its failures to exit codes.</summary>
     internal async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken ct)
     {
         try
@@ -65,42 +85,27 @@ public sealed class FarmCli(CliEnvironment environment, StoreOpener openStore)
         }
     }
 
-    /// <summary>Opens the store named by <c>--store</c>, runs the body with it, and disposes it.</summary>
-    internal Task<int> RunWithStoreAsync(ParseResult parse, Func<IFarmStore, CancellationToken, Task<int>> body, CancellationToken ct) =>
+    /// <summary>Connects to the farm (or, for reads, its store when no farm answers), runs the body and disconnects.</summary>
+    internal Task<int> RunWithFarmAsync(ParseResult parse, FarmNeed need, Func<IFarmConnection, CancellationToken, Task<int>> body, CancellationToken ct) =>
         RunAsync(async token =>
         {
-            await using var store = await OpenStoreAsync(parse, token);
-            return await body(store, token);
+            var options = new ConnectionOptions(parse.GetValue(GatewayOption), parse.GetValue(ClusterOption), parse.GetValue(StoreOption),
+                parse.GetValue(ClusterIdOption));
+            await using var farm = await connect(options, need, token);
+            if (farm is StoreConnection offline && options.Store is null)
+                await Environment.Error.WriteLineAsync($"note: no farm answers; reading {offline.Description} directly");
+            return await body(farm, token);
         }, ct);
-
-    /// <summary>Opens the store named by <c>--store</c>; any failure to do so is exit code 4.</summary>
-    internal async Task<IFarmStore> OpenStoreAsync(ParseResult parse, CancellationToken ct)
-    {
-        var location = parse.GetValue(StoreOption);
-        try
-        {
-            return await openStore(location, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new FarmCliException(ExitCodes.StoreUnavailable,
-                $"error: cannot open the store {location ?? FarmPaths.DefaultStoreLocation}: {ex.Message}", ex);
-        }
-    }
 
     private static (int Code, string Message)? ToExitCode(Exception ex, CancellationToken ct) => ex switch
     {
         FarmCliException cli => (cli.ExitCode, cli.Message),
-        OperationCanceledException when ct.IsCancellationRequested => (ExitCodes.Interrupted, "interrupted"),
-        SpecException spec => (ExitCodes.BadInput, $"error: {spec.Message}"),
-        DataFormatException data => (ExitCodes.BadInput, $"error: {data.Message}"),
-        FarmStoreException store => (ExitCodes.StoreUnavailable, $"error: {store.Message}"),
-        DbException db => (ExitCodes.StoreUnavailable, $"error: the store failed: {db.Message}"),
+        OperationCanceledException when ct.IsCancellationRequested => (FarmExitCodes.Interrupted, "interrupted"),
+        SpecException spec => (FarmExitCodes.BadInput, $"error: {spec.Message}"),
+        DataFormatException data => (FarmExitCodes.BadInput, $"error: {data.Message}"),
+        FarmStoreException store => (FarmExitCodes.StoreUnusable, $"error: {store.Message}"),
         _ => null,
     };
 
-    /// <summary>The campaign with that id, or a not-found failure (exit 3).</summary>
-    internal static async Task<CampaignRecord> RequireCampaignAsync(IFarmStore store, long campaignId, CancellationToken ct) =>
-        await store.GetCampaignAsync(campaignId, ct)
-        ?? throw new FarmCliException(ExitCodes.NotFound, $"error: no campaign with id {campaignId}");
+    internal static FarmCliException NotFound(long campaignId) => new(FarmExitCodes.NotFound, $"error: no campaign with id {campaignId}");
 }

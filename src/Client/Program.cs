@@ -1,4 +1,10 @@
 using EnsembleFarm.Client;
-using EnsembleFarm.Store;
+using EnsembleFarm.Client.Connection;
 
-return await new FarmCli(CliEnvironment.FromConsole(), (location, ct) => FarmStoreFactory.OpenAsync(location, ct: ct)).InvokeAsync(args);
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupted.Cancel();
+};
+return await new FarmCli(CliEnvironment.FromConsole(), FarmConnector.ConnectAsync).InvokeAsync(args, interrupted.Token);

@@ -1,43 +1,42 @@
-using EnsembleFarm.Store;
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Silo;
-using EnsembleFarm.Silo.Training;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using EnsembleFarm.Store;
 
-var (options, exitCode) = SiloCommandLine.Parse(args, Console.Out, Console.Error);
-if (options is null) return exitCode;
+if (args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    Console.Out.Write(SiloHost.Help());
+    return FarmExitCodes.Ok;
+}
+if (SiloHost.UnknownFlags(args) is { Count: > 0 } unknown)
+{
+    foreach (var flag in unknown) Console.Error.WriteLine($"error: unknown option {flag}");
+    Console.Error.WriteLine("Run 'farm-silo --help' for usage.");
+    return FarmExitCodes.BadInput;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddCommandLine(args, SiloSettings.SwitchMappings);
+var (settings, errors) = SiloSettings.Read(builder.Configuration);
+if (settings is null)
+{
+    foreach (var error in errors) Console.Error.WriteLine($"error: {error}");
+    return FarmExitCodes.BadInput;
+}
 
 IFarmStore store;
 try
 {
-    store = await FarmStoreFactory.OpenAsync(options.Store);
+    store = await FarmStoreFactory.OpenAsync(settings.Store);
 }
 catch (FarmStoreException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
-    return SiloExitCodes.StoreUnusable;
+    return FarmExitCodes.StoreUnusable;
 }
 
 await using (store)
 {
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-    builder.Logging
-        .AddFilter("Microsoft", LogLevel.Warning)
-        .AddConsole(console => console.FormatterName = SiloLogFormatter.FormatterName)
-        .AddConsoleFormatter<SiloLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
-    // The host must wait for the drain (and the store writes after it) before it gives up on the silo.
-    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(30));
-    builder.Services
-        .AddSingleton(options)
-        .AddSingleton(store)
-        .AddSingleton<DatasetCache>(_ => new DatasetCache())
-        .AddSingleton<ITrialTrainer, BuiltInTrainer>()
-        .AddSingleton<SiloRunner>(services => new SiloRunner(
-            store, services.GetRequiredService<ITrialTrainer>(), options, services.GetRequiredService<ILogger<SiloRunner>>()))
-        .AddHostedService<SiloService>();
-
-    using var host = builder.Build();
-    await host.RunAsync();
+    await using var app = await SiloHost.BuildAsync(builder, settings, store);
+    await app.RunAsync();
 }
 return Environment.ExitCode;

@@ -55,13 +55,14 @@ public static class FarmStoreFactory
         return Path.GetFullPath(text);
     }
 
-    private static bool IsPostgres(string location) =>
-        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+    /// <summary>Whether the location names a PostgreSQL server (a URL or a connection string) rather than a SQLite file.</summary>
+    public static bool IsPostgres(string? location) =>
+        location is not null && (location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
         || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase));
 
-    // A connection string may carry a password; error messages end up in logs.
-    private static string Redact(string location) =>
+    /// <summary>The location with any password masked: error messages end up in logs.</summary>
+    public static string Redact(string location) =>
         System.Text.RegularExpressions.Regex.Replace(location, "(?i)(password=)[^;]*|(://[^:/@]*:)[^@]*@", m =>
             m.Groups[1].Success ? m.Groups[1].Value + "***" : m.Groups[2].Value + "***@");
 }

@@ -1,3 +1,6 @@
+using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.TestKit;
+
 namespace EnsembleFarm.Client.Tests;
 
 public sealed class DataGenerateTests
@@ -5,19 +8,19 @@ public sealed class DataGenerateTests
     [Fact]
     public async Task The_same_seed_writes_the_same_bytes_and_another_seed_does_not()
     {
-        await using var farm = new FarmFolder();
-        var first = Path.Combine(farm.Path, "a", "one.csv");
-        var second = Path.Combine(farm.Path, "two.csv");
-        var other = Path.Combine(farm.Path, "three.csv");
+        using var folder = new TempFolder();
+        var first = Path.Combine(folder.Path, "a", "one.csv");
+        var second = Path.Combine(folder.Path, "two.csv");
+        var other = Path.Combine(folder.Path, "three.csv");
 
         var runs = new[]
         {
-            await farm.FarmAsync("data", "generate", "--rows", "50", "--seed", "9", "--out", first),
-            await farm.FarmAsync("data", "generate", "--rows", "50", "--seed", "9", "--out", second),
-            await farm.FarmAsync("data", "generate", "--rows", "50", "--seed", "10", "--out", other),
+            await Cli.Unconnected().RunAsync("data", "generate", "--rows", "50", "--seed", "9", "--out", first),
+            await Cli.Unconnected().RunAsync("data", "generate", "--rows", "50", "--seed", "9", "--out", second),
+            await Cli.Unconnected().RunAsync("data", "generate", "--rows", "50", "--seed", "10", "--out", other),
         };
 
-        Assert.All(runs, r => Assert.Equal(ExitCodes.Ok, r.ExitCode));
+        Assert.All(runs, r => Assert.Equal(FarmExitCodes.Ok, r.ExitCode));
         var bytes = await File.ReadAllBytesAsync(first, TestContext.Current.CancellationToken);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(second, TestContext.Current.CancellationToken));
         Assert.NotEqual(bytes, await File.ReadAllBytesAsync(other, TestContext.Current.CancellationToken));
@@ -29,23 +32,23 @@ public sealed class DataGenerateTests
     [InlineData("regression", "pt_true")]
     public async Task Kind_picks_the_variant_and_its_target_column(string kind, string target)
     {
-        await using var farm = new FarmFolder();
-        var path = Path.Combine(farm.Path, kind + ".csv");
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, kind + ".csv");
 
-        var run = await farm.FarmAsync("data", "generate", "--kind", kind, "--rows", "20", "--out", path);
+        var run = await Cli.Unconnected().RunAsync("data", "generate", "--kind", kind, "--rows", "20", "--out", path);
 
-        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal(FarmExitCodes.Ok, run.ExitCode);
         Assert.EndsWith("," + target, File.ReadLines(path).First());
     }
 
     [Fact]
     public async Task An_unknown_kind_exits_2_listing_the_kinds()
     {
-        await using var farm = new FarmFolder();
+        using var folder = new TempFolder();
 
-        var run = await farm.FarmAsync("data", "generate", "--kind", "images", "--out", Path.Combine(farm.Path, "x.csv"));
+        var run = await Cli.Unconnected().RunAsync("data", "generate", "--kind", "images", "--out", Path.Combine(folder.Path, "x.csv"));
 
-        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal(FarmExitCodes.BadInput, run.ExitCode);
         Assert.Contains("binary, multiclass, regression", run.Error);
     }
 }

@@ -14,7 +14,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task ASiloKilledMidCampaign_ItsTrialsRunAgainElsewhere_AndEveryMemberCompletesOnce()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 3, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 3, slotsPerSilo: 1);
         var victim = farm.Cluster.Silos[^1];
         var victimId = victim.SiloAddress.ToParsableString();
         // In process, a killed silo's threads live on: its trials hang and write nothing, as a killed process's would.
@@ -40,7 +40,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task ASiloStoppedMidCampaign_GivesItsTrialsBack_WithoutSpendingAnAttempt()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);
+        await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);
         farm.Trainer.Behaviour = (_, ct) => Task.Delay(300, ct);
         var leaving = farm.Cluster.Silos[^1];
         var leavingId = leaving.SiloAddress.ToParsableString();

@@ -22,7 +22,7 @@ public sealed class ObserverTests
     [Fact]
     public async Task ASubscribedClient_IsToldOfEveryCompletion_UntilTheCampaignEnds()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 1, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);
         var gate = new TaskCompletionSource();
         farm.Trainer.Behaviour = async (_, ct) =>
         {

@@ -14,7 +14,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task Trials_RunWithinEachSilosSlots_OnEverySilo_AndEachCompletesOnce()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 2);
+        await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 2);
         farm.Trainer.Behaviour = (_, ct) => Task.Delay(60, ct);
 
         var id = await farm.SubmitAsync(members: 16);
@@ -33,7 +33,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task AFailedAttempt_RunsAgain_UntilTheSpecsRetriesAreSpent()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1);
         farm.Trainer.Behaviour = (trial, _) => (trial.Trial.Index, trial.Lease.Attempt) switch
         {
             (1, 1) => throw new InvalidOperationException("flaky GPU"),
@@ -57,7 +57,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task Cancel_StopsTheRunningTrials_FreesTheirSlots_AndStartsNothingMore()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1);
         farm.Trainer.Behaviour = (trial, ct) => trial.Campaign.Name == "stuck" ? Task.Delay(Timeout.Infinite, ct) : Task.CompletedTask;
         var stuck = await farm.SubmitAsync(members: 6, name: "stuck");
         await Eventually.TrueAsync(() => farm.Trainer.Started.Count == 2, Patience, "both slots to be busy");
@@ -78,7 +78,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task TwoCampaignsAtOnce_ShareTheSlots_InsteadOfTheSecondWaitingForTheFirst()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1);
         farm.Trainer.Behaviour = (_, ct) => Task.Delay(150, ct);
 
         var first = await farm.SubmitAsync(members: 8, name: "first");
@@ -95,7 +95,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task ATrialThatNoSiloCanHold_IsRefusedAtSubmit_WithTheReason()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 2, slotsPerSilo: 2);
+        await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 2);
         var dispatcher = farm.Cluster.Client.GetGrain<IDispatcherGrain>(0);
         await Eventually.TrueAsync(async () => (await dispatcher.GetCapacityAsync()) is { Silos: 2, Unreported: 0 }, Patience, "both silos to report");
         SmallCampaign.WriteDataset(farm.Folder);
@@ -113,7 +113,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task ABadSpec_IsRefusedAtSubmit_AndNothingIsWritten()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 1, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);
 
         var result = await farm.Farm.SubmitAsync(new SubmitRequest("name: x\nkind: ensemble\n", farm.Folder, "x.yaml", false));
 
@@ -125,7 +125,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task ResubmittingTheSameSpec_WithResume_CarriesOnWithTheUnfinishedCampaign()
     {
-        await using var farm = await FarmCluster.StartAsync(silos: 1, slotsPerSilo: 1);
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);
         var gate = new TaskCompletionSource();
         farm.Trainer.Behaviour = (_, ct) => gate.Task.WaitAsync(ct);
         var first = await farm.SubmitAsync(members: 3);

@@ -1,3 +1,4 @@
+using EnsembleFarm.GrainInterfaces;
 using System.CommandLine;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data.Synthetic;
@@ -37,10 +38,10 @@ internal static class DataCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new FarmCliException(ExitCodes.BadInput, $"error: cannot write --out {path}: {e.Message}", e);
+                throw new FarmCliException(FarmExitCodes.BadInput, $"error: cannot write --out {path}: {e.Message}", e);
             }
             await cli.Environment.Error.WriteLineAsync($"wrote {parse.GetValue(rows)} {Name(parse.GetValue(kind))} events to {path}");
-            return ExitCodes.Ok;
+            return FarmExitCodes.Ok;
         }, ct));
         return new Command("data", "Data sets: generate the example collider sample") { generate };
     }

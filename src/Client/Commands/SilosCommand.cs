@@ -1,39 +1,36 @@
 using System.CommandLine;
+using EnsembleFarm.Client.Connection;
 using EnsembleFarm.Client.Output;
-using EnsembleFarm.Client.Watching;
-using EnsembleFarm.Store;
+using EnsembleFarm.GrainInterfaces;
 using Spectre.Console;
 
 namespace EnsembleFarm.Client.Commands;
 
-/// <summary><c>farm silos</c>: the worker processes the store knows, with their slots and last heartbeat.</summary>
+/// <summary><c>farm silos</c>: the cluster's live silos, their slots and what they run.</summary>
 internal static class SilosCommand
 {
     public static Command Create(FarmCli cli)
     {
-        var command = new Command("silos", "List the silos (worker processes) and their heartbeats");
-        command.SetAction((parse, ct) => cli.RunWithStoreAsync(parse, async (store, token) =>
+        var command = new Command("silos", "List the farm's live silos: host, slots, running trials");
+        command.SetAction((parse, ct) => cli.RunWithFarmAsync(parse, FarmNeed.Farm, async (farm, token) =>
         {
-            var silos = await store.ListSilosAsync(token);
+            var silos = await farm.SilosAsync(token);
             var console = cli.Environment.CreateConsole();
             if (silos.Count == 0)
             {
-                console.WriteLine("no silos");
-                return ExitCodes.Ok;
+                console.WriteLine("no silo has reported yet");
+                return FarmExitCodes.Ok;
             }
-            var now = DateTimeOffset.UtcNow;
-            var table = Tables.Create(console, "id", "host", "pid", "slots", "slot_ids", "state", "started", "since_heartbeat");
+            var table = Tables.Create(console, "silo", "host", "pid", "slots", "free", "running_trials", "state", "started");
             foreach (var silo in silos)
             {
-                var silent = now - silo.LastHeartbeat;
-                // an active silo that stopped heartbeating was most likely killed: its trials will be requeued
-                var state = silo.State == SiloState.Active && silent > RemainingTime.SiloSilenceLimit ? "silent" : Formats.State(silo.State);
-                table.Row(silo.Id, silo.Host, silo.ProcessId.ToString(), silo.Slots.Count.ToString(), string.Join(",", silo.Slots),
-                    state, Formats.Time(silo.StartedAt), Formats.Duration(silent));
+                table.Row(silo.SiloId, silo.Host, silo.ProcessId.ToString(), $"{silo.Slots.Count} ({string.Join(",", silo.Slots)})",
+                    silo.FreeSlots.ToString(), silo.RunningTrials.Count == 0 ? "-" : string.Join(",", silo.RunningTrials),
+                    silo.Draining ? "draining" : "active", Formats.Time(silo.StartedAt));
             }
             console.Write(table);
-            console.WriteLine($"live slots: {RemainingTime.LiveSlots(silos, now)}");
-            return ExitCodes.Ok;
+            console.WriteLine($"{silos.Count} silos, {silos.Sum(s => s.Slots.Count)} slots, {silos.Sum(s => s.FreeSlots)} free");
+            return FarmExitCodes.Ok;
         }, ct));
         return command;
     }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using EnsembleFarm.Client.Connection;
 using EnsembleFarm.Client.Output;
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Store;
 using Spectre.Console;
 
@@ -12,19 +14,17 @@ internal static class StatusCommand
     {
         var id = CampaignIdArgument.Create();
         var command = new Command("status", "Show a campaign's state and its trials") { id };
-        command.SetAction((parse, ct) => cli.RunWithStoreAsync(parse, async (store, token) =>
+        command.SetAction((parse, ct) => cli.RunWithFarmAsync(parse, FarmNeed.ReadsOnly, async (farm, token) =>
         {
-            var campaign = await FarmCli.RequireCampaignAsync(store, parse.GetValue(id), token);
-            var progress = await store.GetProgressAsync(campaign.Id, token);
-            var trials = await store.GetTrialsAsync(campaign.Id, token);
+            var (campaign, progress, trials) = await farm.StatusAsync(parse.GetValue(id), token) ?? throw FarmCli.NotFound(parse.GetValue(id));
             var console = cli.Environment.CreateConsole();
-            console.WriteLine($"campaign {campaign.Id} '{campaign.Name}' ({campaign.Kind}): {Formats.State(campaign.State)}");
+            console.WriteLine($"campaign {campaign.Id} '{campaign.Name}' ({campaign.Kind}, {campaign.Task}): {Formats.State(campaign.State)}");
             console.WriteLine($"  created {Formats.Time(campaign.CreatedAt)}, started {Formats.Time(campaign.StartedAt)}, finished {Formats.Time(campaign.FinishedAt)}");
             console.WriteLine($"  dataset {campaign.DatasetPath} (sha256 {campaign.DatasetSha256})");
             console.WriteLine($"  trials {progress.Total}: {Formats.Counts(progress)}");
             if (campaign.Error is not null) console.WriteLine($"  error: {campaign.Error}");
             console.Write(TrialTable(console, trials));
-            return ExitCodes.Ok;
+            return FarmExitCodes.Ok;
         }, ct));
         return command;
     }

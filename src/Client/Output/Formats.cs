@@ -23,8 +23,6 @@ internal static class Formats
 
     public static string State(TrialState state) => state.ToString().ToLowerInvariant();
 
-    public static string State(SiloState state) => state.ToString().ToLowerInvariant();
-
     public static string Number(double value) =>
         double.IsNaN(value) ? "n/a" : value.ToString("0.0000", CultureInfo.InvariantCulture);
 

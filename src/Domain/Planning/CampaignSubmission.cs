@@ -48,7 +48,7 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         {
             throw DatasetError($"the data in {path} does not fit the spec: {e.Message}");
         }
-        var campaign = new NewCampaign(spec.Name, spec.KindName, SpecVocabulary.Name(spec.Dataset.Task), specYaml, path, dataset.Sha256,
+        var campaign = new NewCampaign(spec.Name, spec.KindName, TaskNames.Of(spec.Dataset.Task), specYaml, path, dataset.Sha256,
             spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
         return new CampaignSubmission(spec, campaign, plan.Trials);
     }

@@ -37,6 +37,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private Task _loops = Task.CompletedTask;
+    private volatile bool _started;
     private volatile bool _draining;
     private FarmStoreException? _storeLost;
     private long _wokeAt = Stopwatch.GetTimestamp();
@@ -61,6 +62,9 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>This silo's id in the store and the cluster: its address, unique to this process's life.</summary>
     public string SiloId { get; }
 
+    public RunnerState State =>
+        _storeLost is not null ? RunnerState.StoreLost : _draining ? RunnerState.Draining : _started ? RunnerState.Running : RunnerState.Starting;
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(TrialRunner), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
@@ -71,6 +75,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
             Task.Run(() => PullLoopAsync(_stop.Token), CancellationToken.None),
             Task.Run(() => ReportLoopAsync(_stop.Token), CancellationToken.None),
             Task.Run(() => LeaseLoopAsync(_stop.Token), CancellationToken.None));
+        _started = true;
         return Task.CompletedTask;
     }
 

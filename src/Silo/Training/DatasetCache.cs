@@ -1,3 +1,4 @@
+using EnsembleFarm.Grains.Training;
 using EnsembleFarm.Models.Data;
 
 namespace EnsembleFarm.Silo.Training;

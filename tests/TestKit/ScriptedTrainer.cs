@@ -2,20 +2,26 @@ using System.Collections.Concurrent;
 using EnsembleFarm.Grains.Training;
 using EnsembleFarm.Store;
 
-namespace EnsembleFarm.Grains.Tests;
+namespace EnsembleFarm.TestKit;
 
 /// <summary>
 /// A trainer whose every trial does what the test says (wait for a gate, fail, take a while), so the grains' scheduling
 /// can be observed exactly. It produces a valid outcome for the campaign's test rows, and it records, per silo, how
 /// many trials ran at once and which attempts started.
 /// </summary>
-internal sealed class ScriptedTrainer(IFarmStore store) : ITrialTrainer
+public sealed class ScriptedTrainer(IFarmStore store) : ITrialTrainer
 {
     private readonly ConcurrentDictionary<string, int> _runningBySilo = new();
     private readonly ConcurrentDictionary<string, int> _peakBySilo = new();
 
     /// <summary>What a trial does before it returns its outcome (default: nothing). Throw to fail the attempt.</summary>
     public Func<ClaimedTrial, CancellationToken, Task> Behaviour { get; set; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The value member i predicts for the k-th value of its test predictions (default: i / 100 everywhere, so aggregates can be checked by hand).</summary>
+    public Func<int, int, float> Prediction { get; set; } = (member, _) => 0.01f * member;
+
+    /// <summary>Values per test row: 1 for binary and regression, the class count for multi-class.</summary>
+    public int PredictionWidth { get; set; } = 1;
 
     public ConcurrentQueue<TrialLease> Started { get; } = new();
 
@@ -34,9 +40,8 @@ internal sealed class ScriptedTrainer(IFarmStore store) : ITrialTrainer
             progress.ReportEpoch(0, new Dictionary<string, double> { ["val_loss"] = 0.5 }, samples: 100);
             await Behaviour(trial, ct);
             var rows = (await store.GetTestSetAsync(trial.Campaign.Id, CancellationToken.None)).RowIndices.Length;
-            // Each member predicts its index / 100 everywhere: aggregates can be checked by hand.
-            var predictions = Enumerable.Repeat(0.01f * trial.Trial.Index, rows).ToArray();
-            return new TrialOutcome(new Dictionary<string, double> { ["auc"] = 0.5 }, predictions, 1, [1, 2, 3], "{}");
+            var predictions = Enumerable.Range(0, rows * PredictionWidth).Select(k => Prediction(trial.Trial.Index, k)).ToArray();
+            return new TrialOutcome(new Dictionary<string, double> { ["auc"] = 0.5 }, predictions, PredictionWidth, [1, 2, 3], "{}");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -2,21 +2,22 @@ using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Grains.Running;
 using EnsembleFarm.Grains.Training;
 using EnsembleFarm.Store;
-using EnsembleFarm.TestKit;
+using EnsembleFarm.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
-namespace EnsembleFarm.Grains.Tests;
+namespace EnsembleFarm.TestKit;
 
 /// <summary>
 /// An in-process Orleans cluster of farm silos sharing one SQLite store and one <see cref="ScriptedTrainer"/>, with the
-/// farm's real grains, runner and membership settings. Each silo has <c>slotsPerSilo</c> slots.
+/// farm's real grains, runner and membership settings. Each silo has <c>slotsPerSilo</c> slots. What the scripted
+/// trainer does is the test's to say, so scheduling can be observed exactly.
 /// </summary>
-internal sealed class FarmCluster : IAsyncDisposable
+public sealed class InProcessFarm : IAsyncDisposable
 {
     private readonly TempFolder _folder;
 
-    private FarmCluster(TempFolder folder, InProcessTestCluster cluster, IFarmStore store, ScriptedTrainer trainer)
+    private InProcessFarm(TempFolder folder, InProcessTestCluster cluster, IFarmStore store, ScriptedTrainer trainer)
     {
         _folder = folder;
         Cluster = cluster;
@@ -34,7 +35,7 @@ internal sealed class FarmCluster : IAsyncDisposable
 
     public IFarmGrain Farm => Cluster.Client.GetGrain<IFarmGrain>(0);
 
-    public static async Task<FarmCluster> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release)
+    public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release)
     {
         var folder = new TempFolder("farm-grains-");
         var store = new SqliteFarmStore(folder["farm.db"]);
@@ -55,7 +56,7 @@ internal sealed class FarmCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new FarmCluster(folder, cluster, store, trainer);
+        return new InProcessFarm(folder, cluster, store, trainer);
     }
 
     /// <summary>Writes a small campaign's spec and data into the folder and submits it through the farm grain.</summary>
@@ -64,8 +65,9 @@ internal sealed class FarmCluster : IAsyncDisposable
         SmallCampaign.WriteDataset(Folder);
         var yaml = SmallCampaign.SpecYaml(members, name: name, slots: slots, retries: retries);
         var result = await Farm.SubmitAsync(new SubmitRequest(yaml, Folder, $"{name}.yaml", Resume: false));
-        Assert.True(result.Outcome == SubmitOutcome.Created, string.Join("; ", result.Problems));
-        return result.Campaign!.Id;
+        return result.Outcome == SubmitOutcome.Created
+            ? result.Campaign!.Id
+            : throw new InvalidOperationException($"the test campaign was refused: {string.Join("; ", result.Problems)}");
     }
 
     /// <summary>Waits until the campaign has ended (or fails the test after <paramref name="timeout"/>).</summary>

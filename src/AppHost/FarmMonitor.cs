@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using EnsembleFarm.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EnsembleFarm.AppHost;
+
+/// <summary>
+/// Watches the running farm: prints the campaign runner's output as it comes (so the terminal reads like the farm
+/// command's), the silos' warnings and errors, and their restarts; restarts a silo that stopped without being asked
+/// (a crash, a kill, a silo that the cluster declared dead and that stopped itself), as a supervisor must.
+/// </summary>
+internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyList<string> silos, TextWriter output)
+{
+    private readonly ResourceNotificationService _notifications = services.GetRequiredService<ResourceNotificationService>();
+    private readonly ResourceLoggerService _logs = services.GetRequiredService<ResourceLoggerService>();
+    private readonly ResourceCommandService _commands = services.GetRequiredService<ResourceCommandService>();
+    private readonly HashSet<string> _followed = [];
+    private readonly Dictionary<string, int> _restarts = [];
+
+    public void Say(string message) => Write($"[apphost] {message}");
+
+    /// <summary>Runs until the campaign runner has finished (or, with <paramref name="keepRunning"/>, until cancelled); returns its exit code.</summary>
+    public async Task<int> RunAsync(bool keepRunning, CancellationToken ct)
+    {
+        int? campaignExit = null;
+        await foreach (var change in _notifications.WatchAsync(ct))
+        {
+            var name = change.Resource.Name;
+            if (_followed.Add(change.ResourceId)) Follow(name, change.ResourceId, ct);
+            var state = change.Snapshot.State?.Text;
+            if (state is not ("Finished" or "Exited") || change.Snapshot.ExitCode is not { } exitCode) continue;
+
+            if (name == FarmModel.CampaignResource && campaignExit is null)
+            {
+                campaignExit = exitCode;
+                if (!keepRunning) return exitCode;
+                Say($"the campaign runner ended ({exitCode}); the farm keeps running: 'farm list', 'farm submit SPEC', dashboard above; Ctrl+C stops it");
+            }
+            else if (name == FarmModel.DataResource && exitCode != 0)
+            {
+                Say($"generating the data set failed ({exitCode})");
+                return FarmExitCodes.BadInput;
+            }
+            else if (silos.Contains(name))
+            {
+                var restarts = _restarts[name] = _restarts.GetValueOrDefault(name) + 1;
+                Say($"{name} stopped with exit code {exitCode}; restarting it (restart {restarts})");
+                var result = await _commands.ExecuteCommandAsync(change.ResourceId, KnownResourceCommands.StartCommand, ct);
+                if (!result.Success) Say($"could not restart {name}: {result.Message}");
+            }
+        }
+        return campaignExit ?? FarmExitCodes.Interrupted;
+    }
+
+    /// <summary>Echoes a resource's console: all of the campaign runner's, the silos' warnings and errors.</summary>
+    private void Follow(string name, string resourceId, CancellationToken ct)
+    {
+        var all = name is FarmModel.CampaignResource or FarmModel.DataResource;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var batch in _logs.WatchAsync(resourceId).WithCancellation(ct))
+                {
+                    foreach (var line in batch)
+                    {
+                        var text = Timestamp().Replace(line.Content, "");
+                        if (text.StartsWith("[sys]", StringComparison.Ordinal) || Orchestration().IsMatch(text)) continue;
+                        if (all) Write(text);
+                        else if (SiloTrouble().IsMatch(text)) Write($"[{name}] {text}");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+    }
+
+    private void Write(string line)
+    {
+        lock (output) output.WriteLine(line);
+    }
+
+    /// <summary>The time stamp the orchestrator puts before every captured line.</summary>
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")]
+    private static partial Regex Timestamp();
+
+    /// <summary>Lines the orchestrator writes into a resource's console about starting it.</summary>
+    [GeneratedRegex("^(No custom certificate authorities|Executing command|Successfully executed command)")]
+    private static partial Regex Orchestration();
+
+    /// <summary>A silo's warning, error or critical line (its log format: "HH:mm:ss warn  …").</summary>
+    [GeneratedRegex(@"^\d\d:\d\d:\d\d (warn|fail|crit) ")]
+    private static partial Regex SiloTrouble();
+}

@@ -1,0 +1,40 @@
+using EnsembleFarm.Client.Output;
+using EnsembleFarm.GrainInterfaces;
+
+namespace EnsembleFarm.Client.Watching;
+
+/// <summary>How a campaign's progress reads, in a log line and beside a live bar.</summary>
+internal static class UpdateText
+{
+    /// <summary>"running: 12/60 done (completed 12, failed 0, cancelled 0), running 2, queued 46, elapsed 1:02, remaining ~4:10".</summary>
+    public static string Line(CampaignUpdate update, DateTimeOffset now)
+    {
+        var p = update.Progress;
+        return $"{Formats.State(update.Campaign.State)}: {p.Finished}/{p.Total} done (completed {p.Completed}, failed {p.Failed}, " +
+               $"cancelled {p.Cancelled}), running {p.Running}, queued {p.Queued}, elapsed {Formats.Duration(Elapsed(update, now))}" +
+               Outlook(update, remaining => $", remaining {remaining}", waiting => $", waiting: {waiting}");
+    }
+
+    /// <summary>The same, short enough to sit beside a progress bar on an 80-column terminal.</summary>
+    public static string Live(CampaignUpdate update, DateTimeOffset now)
+    {
+        var p = update.Progress;
+        var end = update.Campaign.HasEnded
+            ? $" · {Formats.State(update.Campaign.State)}"
+            : Outlook(update, remaining => $" · {remaining} left", waiting => $" · {waiting}");
+        return $"{p.Completed}/{p.Total} · {p.Running} running · {p.Queued} queued · {p.Failed} failed · {Formats.Duration(Elapsed(update, now))}{end}";
+    }
+
+    /// <summary>What stays the same between two updates that need no new line (the elapsed time moves on its own).</summary>
+    public static object Key(CampaignUpdate update) => (update.Campaign.State, update.Progress, update.Waiting);
+
+    private static TimeSpan Elapsed(CampaignUpdate update, DateTimeOffset now) =>
+        (update.Campaign.FinishedAt ?? now) - (update.Campaign.StartedAt ?? update.Campaign.CreatedAt);
+
+    private static string Outlook(CampaignUpdate update, Func<string, string> remaining, Func<string, string> waiting)
+    {
+        if (update.Campaign.HasEnded) return "";
+        if (update.Waiting is { } why) return waiting(why);
+        return remaining(update.Remaining is { } r ? "~" + Formats.Duration(r) : "unknown");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net.Sockets;
+using System.Text;
+using EnsembleFarm.Grains;
+using EnsembleFarm.Grains.Running;
+using EnsembleFarm.Grains.Training;
+using EnsembleFarm.Silo.Training;
+using EnsembleFarm.Store;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.Configuration;
+
+namespace EnsembleFarm.Silo;
+
+/// <summary>Builds the <c>farm-silo</c> process: an Orleans silo with the farm on it, its trainer, health endpoints and telemetry.</summary>
+public static class SiloHost
+{
+    /// <summary>The activity sources Orleans traces grain calls under.</summary>
+    private static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    public static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, SiloSettings settings, IFarmStore store)
+    {
+        ConfigureLogging(builder);
+        ConfigureTelemetry(builder);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Address, settings.HttpPort));
+        // The host must wait for the drain (and the writes after it) before it gives up on the silo.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
+        builder.Services
+            .AddSingleton(store)
+            .AddSingleton<DatasetCache>(_ => new DatasetCache())
+            .AddSingleton<ITrialTrainer, BuiltInTrainer>();
+        builder.Services.AddHealthChecks()
+            .AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
+
+        await ClusterConfiguration.ConfigureAsync(builder, settings, silo => silo.AddEnsembleFarm(runner =>
+        {
+            runner.Slots = [.. Enumerable.Range(0, settings.Slots).Select(i => $"cpu{i}")];
+            runner.Lease = settings.Lease;
+            runner.Drain = settings.Drain;
+            runner.DrainTimeout = settings.DrainTimeout;
+        }));
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>The flags in <paramref name="args"/> that are no setting's (configuration would take them silently).</summary>
+    public static IReadOnlyList<string> UnknownFlags(IReadOnlyList<string> args)
+    {
+        var known = SiloSettings.All.Select(s => s.Flag).ToHashSet(StringComparer.Ordinal);
+        return [.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).Select(a => a.Split('=')[0]).Where(flag => !known.Contains(flag))];
+    }
+
+    public static string Help()
+    {
+        var help = new StringBuilder("""
+            farm-silo: an EnsembleFarm silo. It joins the farm's cluster, runs trials in its slots and stores what they leave.
+
+            Usage: farm-silo [--setting value]...
+
+            Every setting can also come from configuration: appsettings.json or an environment variable (shown below);
+            a flag overrides both.
+
+
+            """);
+        foreach (var setting in SiloSettings.All)
+        {
+            help.AppendLine($"  {setting.Flag,-16} {setting.Description}");
+            help.AppendLine($"  {"",-16} default: {setting.Default}; variable: {setting.EnvironmentVariable}");
+        }
+        help.AppendLine();
+        help.AppendLine("Health: GET /health/live (the process answers), GET /health/ready (the silo is in the cluster and takes trials).");
+        help.AppendLine("Exit codes: 0 stopped, 1 failed, 2 bad settings, 4 the store cannot be used.");
+        return help.ToString();
+    }
+
+    /// <summary>Whether the exception is a port another process holds, so the operator gets a line, not a stack trace.</summary>
+    public static bool IsPortInUse(Exception e) =>
+        e.GetBaseException() is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.GetBaseException() is IOException { Message: var m } && m.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Orleans", LogLevel.Warning)
+            .AddConsole(console => console.FormatterName = SiloLogFormatter.FormatterName)
+            .AddConsoleFormatter<SiloLogFormatter, ConsoleFormatterOptions>()
+            .AddOpenTelemetry(otel =>
+            {
+                otel.IncludeFormattedMessage = true;
+                otel.IncludeScopes = true;
+            });
+    }
+
+    /// <summary>Traces, metrics and logs go to an OTLP collector when one is configured (Aspire's dashboard sets it).</summary>
+    private static void ConfigureTelemetry(WebApplicationBuilder builder)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter(FarmMetrics.MeterName, "Microsoft.Orleans")
+                .AddRuntimeInstrumentation()
+                .AddAspNetCoreInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(OrleansActivitySources)
+                .AddAspNetCoreInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Net;
+using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.Grains.Running;
+using EnsembleFarm.Store;
+using Microsoft.Extensions.Configuration;
+
+namespace EnsembleFarm.Silo;
+
+/// <summary>
+/// The settings of one silo, bound from configuration: appsettings.json, environment variables (what Aspire and
+/// Kubernetes set, e.g. <c>EnsembleFarm__Silo__Slots=4</c>) and command-line flags, which override both.
+/// One setting, the store, chooses the mode: a SQLite file gives a one-silo farm with localhost clustering; a
+/// PostgreSQL connection string gives a cluster whose membership lives in the same database.
+/// </summary>
+/// <param name="Store">The store location (<see cref="FarmStoreFactory"/>); null: <c>$ENSEMBLEFARM_STORE</c>, else ./.farm/farm.db.</param>
+/// <param name="Address">The IP address the silo listens on and tells other silos and clients (a pod's IP in Kubernetes).</param>
+/// <param name="HttpPort">The health endpoints' port (<c>/health/live</c>, <c>/health/ready</c>).</param>
+public sealed record SiloSettings(
+    string? Store,
+    int Slots,
+    string ClusterId,
+    IPAddress Address,
+    int SiloPort,
+    int GatewayPort,
+    int HttpPort,
+    TimeSpan Lease,
+    DrainMode Drain,
+    TimeSpan DrainTimeout)
+{
+    private const int DefaultSiloPort = FarmDefaults.SiloPort;
+    private const int DefaultGatewayPort = FarmDefaults.GatewayPort;
+    private const int DefaultHttpPort = FarmDefaults.HttpPort;
+    private const string DefaultClusterId = FarmDefaults.ClusterId;
+
+    public static readonly SiloSetting StoreSetting = new("EnsembleFarm:Store", "--store",
+        "The store: a SQLite file (a one-silo farm) or a PostgreSQL connection string / postgres:// URL (a cluster)", "$ENSEMBLEFARM_STORE, else ./.farm/farm.db");
+    public static readonly SiloSetting SlotsSetting = new("EnsembleFarm:Silo:Slots", "--slots", "Slots (cores) of this silo", "the machine's cores");
+    public static readonly SiloSetting ClusterIdSetting = new("EnsembleFarm:Silo:ClusterId", "--cluster-id",
+        "The cluster's name: silos and clients sharing a database must agree on it", DefaultClusterId);
+    public static readonly SiloSetting AddressSetting = new("EnsembleFarm:Silo:Address", "--address",
+        "IP address to listen on and advertise to other silos and clients", "127.0.0.1");
+    public static readonly SiloSetting SiloPortSetting = new("EnsembleFarm:Silo:SiloPort", "--silo-port", "Port for silo-to-silo traffic", $"{DefaultSiloPort}");
+    public static readonly SiloSetting GatewayPortSetting = new("EnsembleFarm:Silo:GatewayPort", "--gateway-port", "Port clients connect to", $"{DefaultGatewayPort}");
+    public static readonly SiloSetting HttpPortSetting = new("EnsembleFarm:Silo:HttpPort", "--http-port",
+        "Port of the health endpoints /health/live and /health/ready", $"{DefaultHttpPort}");
+    public static readonly SiloSetting LeaseSetting = new("EnsembleFarm:Silo:Lease", "--lease",
+        "How long a trial stays this silo's without a renewal (a backstop: membership notices a dead silo in seconds)", "30s");
+    public static readonly SiloSetting DrainSetting = new("EnsembleFarm:Silo:Drain", "--drain",
+        "On SIGTERM: finish running trials (giving back what is left after --drain-timeout), or release them at once", "finish");
+    public static readonly SiloSetting DrainTimeoutSetting = new("EnsembleFarm:Silo:DrainTimeout", "--drain-timeout",
+        "How long 'finish' waits before giving trials back", "60s");
+
+    public static IReadOnlyList<SiloSetting> All { get; } =
+        [StoreSetting, SlotsSetting, ClusterIdSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting, DrainTimeoutSetting];
+
+    /// <summary>Flag → configuration key, for <c>AddCommandLine</c>.</summary>
+    public static IDictionary<string, string> SwitchMappings => All.ToDictionary(s => s.Flag, s => s.Key);
+
+    /// <summary>True for a PostgreSQL store: a cluster with ADO.NET membership in the same database.</summary>
+    public bool IsCluster => FarmStoreFactory.IsPostgres(Store);
+
+    /// <summary>The settings in <paramref name="configuration"/>, or every problem with them, each naming its flag and variable.</summary>
+    public static (SiloSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var store = Value(configuration, StoreSetting) ?? Environment.GetEnvironmentVariable(FarmPaths.StoreVariable);
+        var slots = Parse(configuration, SlotsSetting, errors, Environment.ProcessorCount, PositiveInt);
+        var clusterId = Value(configuration, ClusterIdSetting) ?? DefaultClusterId;
+        var address = Parse(configuration, AddressSetting, errors, IPAddress.Loopback,
+            text => IPAddress.TryParse(text, out var ip) ? (true, ip) : (false, IPAddress.Loopback), "an IP address such as 10.0.0.5");
+        var siloPort = Parse(configuration, SiloPortSetting, errors, DefaultSiloPort, Port, "a port from 1 to 65535");
+        var gatewayPort = Parse(configuration, GatewayPortSetting, errors, DefaultGatewayPort, Port, "a port from 1 to 65535");
+        var httpPort = Parse(configuration, HttpPortSetting, errors, DefaultHttpPort, Port, "a port from 1 to 65535");
+        var lease = Parse(configuration, LeaseSetting, errors, TimeSpan.FromSeconds(30), PositiveDuration, "a duration such as 30s or 2m");
+        var drain = Parse(configuration, DrainSetting, errors, DrainMode.Finish,
+            text => text.ToLowerInvariant() switch { "finish" => (true, DrainMode.Finish), "release" => (true, DrainMode.Release), _ => (false, DrainMode.Finish) },
+            "finish or release");
+        var drainTimeout = Parse(configuration, DrainTimeoutSetting, errors, TimeSpan.FromSeconds(60),
+            text => Duration.TryParse(text, out var d) && d >= TimeSpan.Zero ? (true, d) : (false, d), "a duration such as 60s or 5m");
+        if (new[] { siloPort, gatewayPort, httpPort }.Distinct().Count() < 3)
+            errors.Add($"{SiloPortSetting.Flag} ({siloPort}), {GatewayPortSetting.Flag} ({gatewayPort}) and {HttpPortSetting.Flag} ({httpPort}) must differ");
+        if (errors.Count > 0) return (null, errors);
+        return (new SiloSettings(string.IsNullOrWhiteSpace(store) ? null : store, slots, clusterId, address, siloPort, gatewayPort, httpPort, lease, drain,
+            drainTimeout), []);
+    }
+
+    private static string? Value(IConfiguration configuration, SiloSetting setting) =>
+        configuration[setting.Key] is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
+
+    private static T Parse<T>(IConfiguration configuration, SiloSetting setting, List<string> errors, T fallback, Func<string, (bool Ok, T Value)> parse,
+        string expected = "a whole number of at least 1")
+    {
+        if (Value(configuration, setting) is not { } text) return fallback;
+        if (parse(text) is (true, var value)) return value;
+        errors.Add($"{setting.Flag} (or {setting.EnvironmentVariable}): '{text}' is not {expected}");
+        return fallback;
+    }
+
+    private static (bool, int) PositiveInt(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 ? (true, value) : (false, 0);
+
+    private static (bool, int) Port(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 65535 ? (true, value) : (false, 0);
+
+    private static (bool, TimeSpan) PositiveDuration(string text) =>
+        Duration.TryParse(text, out var value) && value > TimeSpan.Zero ? (true, value) : (false, value);
+}
