@@ -4,7 +4,8 @@ using Npgsql;
 namespace EnsembleFarm.Store;
 
 /// <summary>
-/// The cluster's store: a PostgreSQL database shared by every silo and client.
+/// The cluster's store: a PostgreSQL database shared by every silo and client (and by Orleans' membership tables,
+/// see <see cref="PostgresClusterSchema"/>).
 /// </summary>
 /// <remarks>
 /// <para>

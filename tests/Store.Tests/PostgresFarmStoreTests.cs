@@ -198,4 +198,22 @@ public sealed class PostgresFarmStoreTests(PostgresServerFixture postgres) : Far
         Assert.False(await store.CancelCampaignAsync(campaignId, Ct));
         Assert.Equal(CampaignState.Cancelled, (await store.GetCampaignAsync(campaignId, Ct))!.State);
     }
+
+    // Orleans' clustering tables -------------------------------------------------------------------
+
+    [Fact]
+    public async Task ClusterSchema_AppliedByTwoSilosAtOnceAndAgainLater_IsCreatedOnce()
+    {
+        var database = await postgres.CreateDatabaseAsync(Ct);
+
+        var atOnce = await Task.WhenAll(
+            Task.Run(() => PostgresClusterSchema.EnsureAsync(database, ct: Ct), Ct),
+            Task.Run(() => PostgresClusterSchema.EnsureAsync(database, ct: Ct), Ct));
+        var later = await PostgresClusterSchema.EnsureAsync(database, ct: Ct);
+
+        Assert.Equal([false, true], atOnce.Order());
+        Assert.False(later);
+        Assert.True(await ScalarAsync<long>(database, "SELECT count(*) FROM orleansquery;") > 0);
+        Assert.Equal(0L, await ScalarAsync<long>(database, "SELECT count(*) FROM orleansmembershiptable;"));
+    }
 }
