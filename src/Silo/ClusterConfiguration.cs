@@ -20,8 +20,8 @@ internal static class ClusterConfiguration
         string? connectionString = null;
         if (settings.IsCluster)
         {
-            connectionString = PostgresConnection.ToConnectionString(settings.Store!);
-            await PostgresClusterSchema.EnsureCreatedAsync(connectionString);
+            connectionString = PostgresLocation.Parse(settings.Store!).ConnectionString;
+            await PostgresClusterSchema.EnsureAsync(settings.Store!);
             DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);
         }
         builder.UseOrleans(silo =>

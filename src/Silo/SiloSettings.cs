@@ -58,7 +58,7 @@ public sealed record SiloSettings(
     public static IDictionary<string, string> SwitchMappings => All.ToDictionary(s => s.Flag, s => s.Key);
 
     /// <summary>True for a PostgreSQL store: a cluster with ADO.NET membership in the same database.</summary>
-    public bool IsCluster => FarmStoreFactory.IsPostgres(Store);
+    public bool IsCluster => Store is not null && PostgresLocation.IsPostgres(Store);
 
     /// <summary>The settings in <paramref name="configuration"/>, or every problem with them, each naming its flag and variable.</summary>
     public static (SiloSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration)

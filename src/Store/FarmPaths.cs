@@ -3,7 +3,7 @@ namespace EnsembleFarm.Store;
 /// <summary>Where the farm keeps its files when the user does not say.</summary>
 public static class FarmPaths
 {
-    /// <summary>Environment variable naming the store (a SQLite path or <c>sqlite:&lt;path&gt;</c>).</summary>
+    /// <summary>Environment variable naming the store: a SQLite path, <c>sqlite:&lt;path&gt;</c>, or a PostgreSQL URL or connection string.</summary>
     public const string StoreVariable = "ENSEMBLEFARM_STORE";
 
     /// <summary>

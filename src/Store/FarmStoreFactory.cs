@@ -7,11 +7,22 @@ public static class FarmStoreFactory
 
     /// <summary>
     /// Opens the store at <paramref name="location"/>: null or empty → <see cref="FarmPaths.DefaultStoreLocation"/>;
-    /// a file path or <c>sqlite:&lt;path&gt;</c> → a SQLite file (its folder is created); a PostgreSQL URL or
-    /// connection string is refused for now. The schema is created or upgraded before the store is returned.
+    /// a file path or <c>sqlite:&lt;path&gt;</c> → a SQLite file (its folder is created); a <c>postgres://</c> or
+    /// <c>postgresql://</c> URL, or an Npgsql connection string (<c>Host=…</c>) → a PostgreSQL database. The schema is
+    /// created or upgraded before the store is returned.
     /// </summary>
-    /// <exception cref="FarmStoreException">The location is unsupported or the file is not a usable store.</exception>
+    /// <exception cref="FarmStoreException">
+    /// The location is unsupported, the file is not a usable store, or the server is unreachable or refuses the login.
+    /// </exception>
     public static async Task<IFarmStore> OpenAsync(string? location, TimeProvider? clock = null, CancellationToken ct = default)
+    {
+        var text = string.IsNullOrWhiteSpace(location) ? FarmPaths.DefaultStoreLocation : location.Trim();
+        return PostgresLocation.IsPostgres(text)
+            ? await MigratedAsync(new PostgresFarmStore(text, clock), ct).ConfigureAwait(false)
+            : await OpenSqliteAsync(text, clock, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IFarmStore> OpenSqliteAsync(string location, TimeProvider? clock, CancellationToken ct)
     {
         var path = ResolveSqlitePath(location);
         var folder = Path.GetDirectoryName(path);
@@ -27,7 +38,11 @@ public static class FarmStoreFactory
             }
         }
 
-        var store = new SqliteFarmStore(path, clock);
+        return await MigratedAsync(new SqliteFarmStore(path, clock), ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IFarmStore> MigratedAsync(IFarmStore store, CancellationToken ct)
+    {
         try
         {
             await store.MigrateAsync(ct).ConfigureAwait(false);
@@ -45,24 +60,12 @@ public static class FarmStoreFactory
     public static string ResolveSqlitePath(string? location)
     {
         var text = string.IsNullOrWhiteSpace(location) ? FarmPaths.DefaultStoreLocation : location.Trim();
-        if (IsPostgres(text))
-            throw new FarmStoreException(
-                $"'{Redact(text)}' names a PostgreSQL server; the PostgreSQL store arrives in a later release. Use a SQLite file path for now.");
+        if (PostgresLocation.IsPostgres(text))
+            throw new FarmStoreException($"'{PostgresLocation.Redact(text)}' names a PostgreSQL server, not a SQLite file.");
         if (text.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase))
             text = text[SqlitePrefix.Length..];
         if (string.IsNullOrWhiteSpace(text))
             throw new FarmStoreException($"The store location '{location}' names no file.");
         return Path.GetFullPath(text);
     }
-
-    /// <summary>Whether the location names a PostgreSQL server (a URL or a connection string) rather than a SQLite file.</summary>
-    public static bool IsPostgres(string? location) =>
-        location is not null && (location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The location with any password masked: error messages end up in logs.</summary>
-    public static string Redact(string location) =>
-        System.Text.RegularExpressions.Regex.Replace(location, "(?i)(password=)[^;]*|(://[^:/@]*:)[^@]*@", m =>
-            m.Groups[1].Success ? m.Groups[1].Value + "***" : m.Groups[2].Value + "***@");
 }

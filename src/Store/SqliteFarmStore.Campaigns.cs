@@ -1,15 +1,10 @@
 using Microsoft.Data.Sqlite;
+using static EnsembleFarm.Store.StoreRows;
 
 namespace EnsembleFarm.Store;
 
 public sealed partial class SqliteFarmStore
 {
-    private const string CampaignColumns =
-        "c.id, c.name, c.kind, c.task, c.spec_yaml, c.dataset_path, c.dataset_sha256, c.state, c.max_attempts, " +
-        "c.created_at, c.started_at, c.finished_at, c.error";
-
-    private const string OpenCampaignStates = "('queued','running')";
-
     public Task<long> CreateCampaignAsync(NewCampaign campaign, IReadOnlyList<NewTrial> trials, CancellationToken ct = default)
     {
         StoreValidation.ValidateNewCampaign(campaign, trials);
@@ -83,7 +78,7 @@ public sealed partial class SqliteFarmStore
                     reader.GetInt32(2),
                     NullableString(reader, 3) is { } ids ? StoreCodec.StringsFromJson(ids) : null),
                 ("@id", campaignId));
-            return sets.Count == 1 ? sets[0] : throw CampaignNotFound(campaignId);
+            return sets.Count == 1 ? sets[0] : throw StoreRules.CampaignNotFound(campaignId);
         }, ct));
 
     public Task<CampaignProgress> GetProgressAsync(long campaignId, CancellationToken ct = default) =>
@@ -117,7 +112,7 @@ public sealed partial class SqliteFarmStore
         return AsTask(() => Write((connection, transaction, now) =>
         {
             if (IsEnded(RequireCampaignState(connection, transaction, campaignId))) return false;
-            EndOpenTrials(connection, transaction, campaignId, now, $"campaign failed: {reason}");
+            EndOpenTrials(connection, transaction, campaignId, now, StoreRules.CampaignFailed(reason));
             Execute(connection, transaction,
                 "UPDATE campaigns SET state = 'failed', finished_at = @now, error = @reason WHERE id = @id;",
                 ("@id", campaignId), ("@now", now), ("@reason", reason));
@@ -132,11 +127,9 @@ public sealed partial class SqliteFarmStore
     private static CampaignState RequireCampaignState(SqliteConnection connection, SqliteTransaction? transaction, long campaignId) =>
         Scalar<string>(connection, transaction, "SELECT state FROM campaigns WHERE id = @id;", ("@id", campaignId)) is { } state
             ? StoreCodec.Parse<CampaignState>(state)
-            : throw CampaignNotFound(campaignId);
+            : throw StoreRules.CampaignNotFound(campaignId);
 
     private static bool IsEnded(CampaignState state) => state is not (CampaignState.Queued or CampaignState.Running);
-
-    private static KeyNotFoundException CampaignNotFound(long campaignId) => new($"Campaign {campaignId} does not exist.");
 
     /// <summary>Cancels the campaign's queued and running trials; the running ones' silos learn it at their next heartbeat or fenced write.</summary>
     private static void EndOpenTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, long now, string? reason)
@@ -176,21 +169,6 @@ public sealed partial class SqliteFarmStore
             "SELECT error FROM trials WHERE campaign_id = @id AND state = 'failed' ORDER BY idx LIMIT 1;", ("@id", campaignId));
         Execute(connection, transaction,
             $"UPDATE campaigns SET state = 'failed', finished_at = @now, error = @error WHERE id = @id AND state IN {OpenCampaignStates};",
-            ("@id", campaignId), ("@now", now), ("@error", $"all {total} trials failed: {firstError}"));
+            ("@id", campaignId), ("@now", now), ("@error", StoreRules.AllTrialsFailed(total, firstError)));
     }
-
-    private static CampaignRecord ReadCampaign(SqliteDataReader reader, int first) => new(
-        Id: reader.GetInt64(first),
-        Name: reader.GetString(first + 1),
-        Kind: reader.GetString(first + 2),
-        Task: reader.GetString(first + 3),
-        SpecYaml: reader.GetString(first + 4),
-        DatasetPath: reader.GetString(first + 5),
-        DatasetSha256: reader.GetString(first + 6),
-        State: StoreCodec.Parse<CampaignState>(reader.GetString(first + 7)),
-        MaxAttempts: reader.GetInt32(first + 8),
-        CreatedAt: StoreCodec.FromUnixMs(reader.GetInt64(first + 9)),
-        StartedAt: NullableTime(reader, first + 10),
-        FinishedAt: NullableTime(reader, first + 11),
-        Error: NullableString(reader, first + 12));
 }

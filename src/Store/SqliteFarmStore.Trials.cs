@@ -1,15 +1,10 @@
 using Microsoft.Data.Sqlite;
+using static EnsembleFarm.Store.StoreRows;
 
 namespace EnsembleFarm.Store;
 
 public sealed partial class SqliteFarmStore
 {
-    private const string TrialColumns =
-        "t.id, t.campaign_id, t.idx, t.state, t.attempt, t.params_json, t.split_seed, t.init_seed, t.slots, " +
-        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error";
-
-    private const int TrialColumnCount = 14;
-
     /// <summary>The fencing condition: the lease names the trial's current running attempt and its owner.</summary>
     private const string LeaseIsCurrent =
         "SELECT EXISTS (SELECT 1 FROM trials WHERE id = @trial AND state = 'running' AND attempt = @attempt AND owner = @silo);";
@@ -52,38 +47,16 @@ public sealed partial class SqliteFarmStore
                 SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id
                 WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY t.idx;
                 """,
-                reader =>
-                {
-                    var trial = ReadTrial(reader, 0);
-                    return new ClaimedTrial(trial, ReadCampaign(reader, TrialColumnCount), new TrialLease(trial.Id, trial.Attempt, siloId));
-                },
-                ("@ids", ids));
+                reader => ReadClaimedTrial(reader, siloId), ("@ids", ids));
         }, ct));
     }
 
-    /// <summary>
-    /// Lowest index first; a trial that needs more slots than remain is passed over for a later one that fits, so
-    /// free slots are not left idle behind a large trial.
-    /// </summary>
-    private static List<long> ChooseQueuedTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, int freeSlots)
-    {
-        using var command = Command(connection, transaction, $"""
+    private static List<long> ChooseQueuedTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, int freeSlots) =>
+        StoreRules.FitToSlots(List(connection, transaction, $"""
             SELECT t.id, t.slots FROM trials t JOIN campaigns c ON c.id = t.campaign_id
             WHERE t.campaign_id = @campaign AND t.state = 'queued' AND t.slots <= @free AND c.state IN {OpenCampaignStates}
             ORDER BY t.idx;
-            """, ("@campaign", campaignId), ("@free", freeSlots));
-        using var reader = command.ExecuteReader();
-        var chosen = new List<long>();
-        var remaining = freeSlots;
-        while (remaining > 0 && reader.Read())
-        {
-            var slots = reader.GetInt32(1);
-            if (slots > remaining) continue;
-            chosen.Add(reader.GetInt64(0));
-            remaining -= slots;
-        }
-        return chosen;
-    }
+            """, reader => (reader.GetInt64(0), reader.GetInt32(1)), ("@campaign", campaignId), ("@free", freeSlots)), freeSlots);
 
     public Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
         CancellationToken ct = default)
@@ -212,7 +185,7 @@ public sealed partial class SqliteFarmStore
 
     public Task<IReadOnlyList<long>> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>
         AsTask(() => Write((connection, transaction, writtenAt) => Recover(connection, transaction, writtenAt,
-            "t.lease_expires_at < @now", silo => $"lease expired: silo '{silo}' stopped renewing it (presumed dead)",
+            "t.lease_expires_at < @now", StoreRules.LeaseExpired,
             ("@now", StoreCodec.ToUnixMs(now))), ct));
 
     /// <summary>
@@ -241,16 +214,9 @@ public sealed partial class SqliteFarmStore
     }
 
     public Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default) =>
-        AsTask<IReadOnlyList<TrialAttemptRecord>>(() => Read(connection => List(connection, null, """
-            SELECT trial_id, attempt, silo_id, started_at, ended_at, outcome, error
-            FROM trial_attempts WHERE trial_id = @trial ORDER BY attempt;
-            """,
-            reader => new TrialAttemptRecord(
-                reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), StoreCodec.FromUnixMs(reader.GetInt64(3)),
-                NullableTime(reader, 4),
-                NullableString(reader, 5) is { } outcome ? StoreCodec.Parse<AttemptOutcome>(outcome) : null,
-                NullableString(reader, 6)),
-            ("@trial", trialId)), ct));
+        AsTask<IReadOnlyList<TrialAttemptRecord>>(() => Read(connection => List(connection, null,
+            $"SELECT {AttemptColumns} FROM trial_attempts WHERE trial_id = @trial ORDER BY attempt;",
+            ReadAttempt, ("@trial", trialId)), ct));
 
     public Task<IReadOnlyList<EpochMetrics>> GetEpochMetricsAsync(long trialId, CancellationToken ct = default) =>
         AsTask<IReadOnlyList<EpochMetrics>>(() => Read(connection => List(connection, null, """
@@ -328,20 +294,4 @@ public sealed partial class SqliteFarmStore
             """, parameters);
         EndCampaignIfDone(connection, transaction, attempt.CampaignId, now);
     }
-
-    private static TrialRecord ReadTrial(SqliteDataReader reader, int first) => new(
-        Id: reader.GetInt64(first),
-        CampaignId: reader.GetInt64(first + 1),
-        Index: reader.GetInt32(first + 2),
-        State: StoreCodec.Parse<TrialState>(reader.GetString(first + 3)),
-        Attempt: reader.GetInt32(first + 4),
-        ParamsJson: reader.GetString(first + 5),
-        SplitSeed: StoreCodec.SeedFromColumn(reader.GetInt64(first + 6)),
-        InitSeed: StoreCodec.SeedFromColumn(reader.GetInt64(first + 7)),
-        Slots: reader.GetInt32(first + 8),
-        Owner: NullableString(reader, first + 9),
-        LeaseExpiresAt: NullableTime(reader, first + 10),
-        StartedAt: NullableTime(reader, first + 11),
-        FinishedAt: NullableTime(reader, first + 12),
-        Error: NullableString(reader, first + 13));
 }

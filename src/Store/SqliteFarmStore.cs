@@ -220,13 +220,4 @@ public sealed partial class SqliteFarmStore : IFarmStore
         while (reader.Read()) rows.Add(map(reader));
         return rows;
     }
-
-    private static long? NullableInt64(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    private static string? NullableString(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
-        NullableInt64(reader, ordinal) is { } ms ? StoreCodec.FromUnixMs(ms) : null;
 }

@@ -10,7 +10,7 @@ namespace EnsembleFarm.Store.Tests;
 /// </summary>
 public abstract class FarmStoreContractTests : IAsyncDisposable
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private readonly List<IFarmStore> _stores = [];
 
     protected ManualClock Clock { get; } = ManualClock.AtNewYear();
@@ -32,14 +32,15 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    private async Task<IFarmStore> NewStoreAsync()
+    /// <summary>A fresh store from <see cref="CreateStoreAsync"/> on <see cref="Clock"/>, disposed with the test.</summary>
+    protected async Task<IFarmStore> NewStoreAsync()
     {
         var store = await CreateStoreAsync(Clock);
         _stores.Add(store);
         return store;
     }
 
-    private static NewCampaign Campaign(string name = "demo", int maxAttempts = 2, int testRows = 3) => new(
+    protected static NewCampaign Campaign(string name = "demo", int maxAttempts = 2, int testRows = 3) => new(
         name, "ensemble", "binary", $"name: {name}\n", "/data/demo.csv", new string('a', 64), maxAttempts,
         new CampaignTestSet(
             Enumerable.Range(10, testRows).ToArray(),
@@ -48,10 +49,10 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
             Enumerable.Range(0, testRows).Select(i => $"row-{i}").ToArray()),
         $"key-{name}");
 
-    private static NewTrial[] Trials(int count, int slots = 1) =>
+    protected static NewTrial[] Trials(int count, int slots = 1) =>
         Enumerable.Range(0, count).Select(i => new NewTrial(i, "{}", (ulong)i, (ulong)i + 100, slots)).ToArray();
 
-    private static TrialOutcome Outcome(float offset = 0.25f, int testRows = 3) => new(
+    protected static TrialOutcome Outcome(float offset = 0.25f, int testRows = 3) => new(
         new Dictionary<string, double> { ["auc"] = 0.5 + offset, ["log_loss"] = offset },
         Enumerable.Range(0, testRows).Select(i => offset + (i * 0.1f)).ToArray(),
         1,
@@ -67,7 +68,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         return (store, campaignId);
     }
 
-    private static async Task<ClaimedTrial> ClaimOneAsync(IFarmStore store, long campaignId, string silo = "silo-a") =>
+    protected static async Task<ClaimedTrial> ClaimOneAsync(IFarmStore store, long campaignId, string silo = "silo-a") =>
         Assert.Single(await store.ClaimTrialsAsync(campaignId, silo, 1, Lease, Ct));
 
     /// <summary>Lets the lease of every running trial run out and has the store notice.</summary>

@@ -1,9 +1,10 @@
 using EnsembleFarm.Store;
+using EnsembleFarm.TestKit;
 using Xunit;
 
 namespace EnsembleFarm.Store.Tests;
 
-public sealed class FarmStoreFactoryTests : IDisposable
+public sealed class FarmStoreFactoryTests(PostgresServerFixture postgres) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("farm-factory-").FullName;
 
@@ -50,11 +51,36 @@ public sealed class FarmStoreFactoryTests : IDisposable
     [InlineData("postgres://farm:secret@db:5432/farm")]
     [InlineData("postgresql://db/farm")]
     [InlineData("Host=db;Username=farm;Password=secret;Database=farm")]
-    public void ResolveSqlitePath_RefusesPostgresForNowWithoutLeakingThePassword(string location)
+    public void ResolveSqlitePath_RefusesAPostgresLocationWithoutLeakingThePassword(string location)
     {
         var error = Assert.Throws<FarmStoreException>(() => FarmStoreFactory.ResolveSqlitePath(location));
 
-        Assert.Contains("PostgreSQL store arrives in a later release", error.Message);
+        Assert.EndsWith("names a PostgreSQL server, not a SQLite file.", error.Message);
         Assert.DoesNotContain("secret", error.Message);
+    }
+
+    [Fact]
+    public async Task Open_APostgresUrlOrConnectionString_OpensAMigratedPostgresStore()
+    {
+        var server = postgres.Server;
+        var database = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database;
+
+        foreach (var location in (string[])[$"postgresql://{PostgresServer.SuperUser}:unused@{server.Host}:{server.Port}/{name}", database])
+        {
+            await using var store = await FarmStoreFactory.OpenAsync(location, ct: TestContext.Current.CancellationToken);
+            Assert.IsType<PostgresFarmStore>(store);
+            Assert.Equal($"{server.Host}:{server.Port}/{name}", store.Location);
+            Assert.Empty(await store.ListCampaignsAsync(TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task Open_AnUnreadablePostgresLocation_IsRefusedWithoutThePassword()
+    {
+        var error = await Assert.ThrowsAsync<FarmStoreException>(() =>
+            FarmStoreFactory.OpenAsync("Host=db;Password=secret;Port=not-a-number", ct: TestContext.Current.CancellationToken));
+
+        Assert.Equal("'Host=db;Password=***;Port=not-a-number' is not a PostgreSQL URL or connection string that this build can read.", error.Message);
     }
 }

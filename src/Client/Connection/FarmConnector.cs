@@ -39,7 +39,7 @@ public static class FarmConnector
         var clusterId = options.ClusterId ?? Environment.GetEnvironmentVariable(ConnectionOptions.ClusterIdVariable) ?? FarmDefaults.ClusterId;
         var where = string.IsNullOrWhiteSpace(cluster)
             ? $"the farm at {(string.IsNullOrWhiteSpace(gateway) ? $"127.0.0.1:{FarmDefaults.GatewayPort}" : gateway)}"
-            : $"the cluster '{clusterId}' in {FarmStoreFactory.Redact(cluster)}";
+            : $"the cluster '{clusterId}' in {PostgresLocation.Redact(cluster)}";
         try
         {
             var host = await StartClientAsync(gateway, cluster, clusterId, ct);
@@ -50,7 +50,7 @@ public static class FarmConnector
             var why = $"no farm answers at {where.Replace("the farm at ", "", StringComparison.Ordinal)}";
             if (need == FarmNeed.Farm) throw new FarmCliException(FarmExitCodes.FarmUnreachable, $"error: {why}. {HowToStart}", e);
             var store = options.Store ?? FarmPaths.DefaultStoreLocation;
-            if (!FarmStoreFactory.IsPostgres(store) && !File.Exists(FarmStoreFactory.ResolveSqlitePath(store)))
+            if (!PostgresLocation.IsPostgres(store) && !File.Exists(FarmStoreFactory.ResolveSqlitePath(store)))
                 throw new FarmCliException(FarmExitCodes.FarmUnreachable, $"error: {why}, and there is no store at {store} to read. {HowToStart}", e);
             return await OpenStoreAsync(store, why, ct);
         }
@@ -87,7 +87,7 @@ public static class FarmConnector
                 client.UseAdoNetClustering(adoNet =>
                 {
                     adoNet.Invariant = "Npgsql";
-                    adoNet.ConnectionString = PostgresConnection.ToConnectionString(cluster);
+                    adoNet.ConnectionString = PostgresLocation.Parse(cluster).ConnectionString;
                 });
             }
             else

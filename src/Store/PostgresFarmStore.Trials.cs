@@ -1,0 +1,340 @@
+using System.Text.Json;
+using static EnsembleFarm.Store.StoreRows;
+
+namespace EnsembleFarm.Store;
+
+public sealed partial class PostgresFarmStore
+{
+    public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(long campaignId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<TrialRecord>>(async session => await session.ListAsync(
+            $"SELECT {TrialColumns} FROM trials t WHERE t.campaign_id = @id ORDER BY t.idx;",
+            reader => ReadTrial(reader, 0), ("id", campaignId)).ConfigureAwait(false), ct);
+
+    public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken ct = default) =>
+        ReadAsync(async session => (await session.ListAsync(
+            $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
+            reader => ReadTrial(reader, 0), ("id", trialId)).ConfigureAwait(false)).SingleOrDefault(), ct);
+
+    /// <remarks>
+    /// The campaign's row lock makes claims of one campaign take turns, so the slot fitting sees every queued trial and
+    /// takes the ones that fit; a claim's lost acknowledgement hands the caller, on the next try, the trials the lost try
+    /// took (see the class remarks), those still running under its lease.
+    /// </remarks>
+    public Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(long campaignId, string siloId, int freeSlots, TimeSpan lease,
+        CancellationToken ct = default)
+    {
+        StoreValidation.RequireText(siloId, nameof(siloId));
+        ArgumentOutOfRangeException.ThrowIfNegative(freeSlots);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (freeSlots == 0) return Task.FromResult<IReadOnlyList<ClaimedTrial>>([]);
+
+        return WriteOnceAsync<IReadOnlyList<ClaimedTrial>>(async session =>
+        {
+            var state = await session.ScalarAsync<string>("SELECT state FROM campaigns WHERE id = @id FOR NO KEY UPDATE;",
+                ("id", campaignId)).ConfigureAwait(false);
+            if (state is null || IsEnded(StoreCodec.Parse<CampaignState>(state))) return [];
+            var queued = await session.ListAsync("""
+                SELECT id, slots FROM trials WHERE campaign_id = @campaign AND state = 'queued' AND slots <= @free ORDER BY idx;
+                """, reader => (reader.GetInt64(0), reader.GetInt32(1)), ("campaign", campaignId), ("free", freeSlots)).ConfigureAwait(false);
+            var chosen = StoreRules.FitToSlots(queued, freeSlots).ToArray();
+            if (chosen.Length == 0) return [];
+            return await session.ListAsync($"""
+                UPDATE trials SET state = 'running', attempt = attempt + 1, owner = @silo, lease_expires_at = @expires,
+                                  started_at = @now, finished_at = NULL
+                WHERE id = ANY(@ids);
+                INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
+                SELECT id, attempt, @silo, @now FROM trials WHERE id = ANY(@ids);
+                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now) WHERE id = @campaign AND state = 'queued';
+                SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.id = ANY(@ids) ORDER BY t.idx;
+                """,
+                reader => ReadClaimedTrial(reader, siloId),
+                ("ids", chosen), ("silo", siloId), ("now", session.Now), ("expires", session.Now + (long)lease.TotalMilliseconds),
+                ("campaign", campaignId)).ConfigureAwait(false);
+        },
+        claimed => JsonSerializer.Serialize(claimed.Select(c => new[] { c.Lease.TrialId, c.Lease.Attempt })),
+        async (session, recorded) =>
+        {
+            var leases = JsonSerializer.Deserialize<long[][]>(recorded)!;
+            return await session.ListAsync($"""
+                SELECT {TrialColumns}, {CampaignColumns}
+                FROM unnest(@ids, @attempts) AS l(id, attempt)
+                JOIN trials t ON t.id = l.id AND t.attempt = l.attempt JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.state = 'running' AND t.owner = @silo ORDER BY t.idx;
+                """,
+                reader => ReadClaimedTrial(reader, siloId),
+                ("ids", leases.Select(l => l[0]).ToArray()), ("attempts", leases.Select(l => (int)l[1]).ToArray()),
+                ("silo", siloId)).ConfigureAwait(false);
+        }, ct);
+    }
+
+    public Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
+        CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        ArgumentNullException.ThrowIfNull(epochs);
+        // A repeated epoch keeps the values given last; one upsert statement may not touch a row twice, so the batch
+        // is reduced to its last value per epoch here.
+        var latest = new SortedDictionary<int, string>();
+        for (var i = 0; i < epochs.Count; i++)
+        {
+            var (epoch, metrics) = epochs[i];
+            ArgumentOutOfRangeException.ThrowIfNegative(epoch, $"{nameof(epochs)}[{i}].Epoch");
+            ArgumentNullException.ThrowIfNull(metrics, $"{nameof(epochs)}[{i}].Metrics");
+            latest[epoch] = StoreCodec.MetricsToJson(metrics);
+        }
+        // Repeating it overwrites the same rows; should the lease have been superseded in between, false tells the silo
+        // to stop, which it must anyway.
+        return WriteAsync(async session =>
+        {
+            // A shared lock on the trial: a recovery or a cancellation waits for the epochs it lets in.
+            if (!await IsCurrentAsync(session, lease, "FOR SHARE").ConfigureAwait(false)) return false;
+            if (latest.Count == 0) return true;
+            await session.ExecuteAsync("""
+                INSERT INTO epoch_metrics (trial_id, attempt, epoch, metrics_json, recorded_at)
+                SELECT @trial, @attempt, e.epoch, e.json, @now FROM unnest(@epochs, @jsons) AS e(epoch, json)
+                ON CONFLICT (trial_id, attempt, epoch) DO UPDATE SET metrics_json = excluded.metrics_json, recorded_at = excluded.recorded_at;
+                """,
+                ("trial", lease.TrialId), ("attempt", lease.Attempt), ("now", session.Now),
+                ("epochs", latest.Keys.ToArray()), ("jsons", latest.Values.ToArray())).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    /// <remarks>Not recorded as an operation: the contract makes a completion repeated by its attempt acknowledged.</remarks>
+    public Task<bool> CompleteTrialAsync(TrialLease lease, TrialOutcome outcome, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        StoreValidation.ValidateOutcome(outcome);
+        var metricsJson = StoreCodec.MetricsToJson(outcome.FinalMetrics);
+        var predictions = StoreCodec.ToBlob(outcome.TestPredictions);
+        return WriteAsync(async session =>
+        {
+            if (await LockTrialsCampaignAsync(session, lease.TrialId).ConfigureAwait(false) is not { } campaignId
+                || !await IsCurrentAsync(session, lease, "FOR NO KEY UPDATE").ConfigureAwait(false))
+                return await CompletedByAsync(session, lease).ConfigureAwait(false);
+            var testRows = await session.ScalarAsync<int>("SELECT row_count FROM campaign_test_sets WHERE campaign_id = @id;",
+                ("id", campaignId)).ConfigureAwait(false);
+            StoreValidation.ValidatePredictionCount(outcome, testRows);
+
+            await session.ExecuteAsync("""
+                INSERT INTO final_metrics (trial_id, metrics_json) VALUES (@trial, @metrics)
+                ON CONFLICT (trial_id) DO UPDATE SET metrics_json = excluded.metrics_json;
+                INSERT INTO predictions (trial_id, width, values_f32le) VALUES (@trial, @width, @predictions)
+                ON CONFLICT (trial_id) DO UPDATE SET width = excluded.width, values_f32le = excluded.values_f32le;
+                INSERT INTO models (trial_id, weights, model_json) VALUES (@trial, @weights, @model)
+                ON CONFLICT (trial_id) DO UPDATE SET weights = excluded.weights, model_json = excluded.model_json;
+                UPDATE trials SET state = 'completed', finished_at = @now, lease_expires_at = NULL, error = NULL WHERE id = @trial;
+                """,
+                ("trial", lease.TrialId), ("metrics", metricsJson), ("width", outcome.PredictionWidth),
+                ("predictions", predictions), ("weights", outcome.ModelWeights), ("model", outcome.ModelJson),
+                ("now", session.Now)).ConfigureAwait(false);
+            await EndAttemptAsync(session, lease, AttemptOutcome.Completed, error: null, ownerKnows: true).ConfigureAwait(false);
+            await EndCampaignIfDoneAsync(session, campaignId).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    public Task<bool> FailTrialAsync(TrialLease lease, string error, bool retryable, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        StoreValidation.RequireText(error, nameof(error));
+        return WriteOnceAsync(async session =>
+        {
+            if (await LockTrialsCampaignAsync(session, lease.TrialId).ConfigureAwait(false) is null
+                || !await IsCurrentAsync(session, lease, "FOR NO KEY UPDATE").ConfigureAwait(false))
+                return false;
+            await EndAttemptAsync(session, lease, AttemptOutcome.Failed, error, ownerKnows: true).ConfigureAwait(false);
+            var attempt = (await session.ListAsync("""
+                SELECT t.campaign_id, t.failed_attempts, c.max_attempts FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+                WHERE t.id = @trial;
+                """, reader => new SpentAttempt(lease.TrialId, reader.GetInt64(0), reader.GetInt32(1) + 1, reader.GetInt32(2)),
+                ("trial", lease.TrialId)).ConfigureAwait(false)).Single();
+            await RequeueOrFailAsync(session, attempt, error, retryable).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        return WriteOnceAsync(async session =>
+        {
+            if (await LockTrialsCampaignAsync(session, lease.TrialId).ConfigureAwait(false) is null
+                || !await IsCurrentAsync(session, lease, "FOR NO KEY UPDATE").ConfigureAwait(false))
+                return false;
+            await EndAttemptAsync(session, lease, AttemptOutcome.Released, error: null, ownerKnows: true).ConfigureAwait(false);
+            await session.ExecuteAsync("UPDATE trials SET state = 'queued', owner = NULL, lease_expires_at = NULL WHERE id = @trial;",
+                ("trial", lease.TrialId)).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<long>> RenewLeasesAsync(string siloId, TimeSpan lease, CancellationToken ct = default)
+    {
+        StoreValidation.RequireText(siloId, nameof(siloId));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        return WriteOnceAsync<IReadOnlyList<long>>(async session =>
+        {
+            // Attempts of this silo that someone else ended (silo presumed dead, campaign cancelled): it must stop them.
+            var lost = await session.ListAsync("""
+                UPDATE trials SET lease_expires_at = @expires
+                WHERE id IN (SELECT id FROM trials WHERE state = 'running' AND owner = @silo ORDER BY id FOR NO KEY UPDATE);
+                UPDATE trial_attempts SET owner_notified = true
+                WHERE silo_id = @silo AND NOT owner_notified AND outcome IS NOT NULL
+                RETURNING trial_id;
+                """, reader => reader.GetInt64(0),
+                ("silo", siloId), ("expires", session.Now + (long)lease.TotalMilliseconds)).ConfigureAwait(false);
+            // Every silo renews often, so the log of operation outcomes is trimmed here; SKIP LOCKED: silos trimming at
+            // the same moment split the rows instead of waiting for each other.
+            await session.ExecuteAsync("""
+                DELETE FROM store_operations WHERE id IN (
+                    SELECT id FROM store_operations WHERE recorded_at < @cutoff ORDER BY recorded_at LIMIT 1000 FOR UPDATE SKIP LOCKED);
+                """, ("cutoff", session.Now - (long)OperationRetention.TotalMilliseconds)).ConfigureAwait(false);
+            lost.Sort();
+            return lost;
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<TrialOwner>> ListTrialOwnersAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<TrialOwner>>(async session => await session.ListAsync("""
+            SELECT owner, COUNT(*)::integer, MIN(started_at) FROM trials WHERE state = 'running' GROUP BY owner ORDER BY owner;
+            """,
+            reader => new TrialOwner(reader.GetString(0), reader.GetInt32(1), StoreCodec.FromUnixMs(reader.GetInt64(2))))
+            .ConfigureAwait(false), ct);
+
+    public Task<IReadOnlyList<long>> RecoverSiloTrialsAsync(IReadOnlyCollection<string> siloIds, string reason, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(siloIds);
+        StoreValidation.RequireText(reason, nameof(reason));
+        if (siloIds.Count == 0) return Task.FromResult<IReadOnlyList<long>>([]);
+        var silos = siloIds.ToArray();
+        return WriteOnceAsync(session => RecoverAsync(session, "t.owner = ANY(@which)", silos, _ => reason), ct);
+    }
+
+    public Task<IReadOnlyList<long>> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>
+        WriteOnceAsync(session => RecoverAsync(session, "t.lease_expires_at < @which", StoreCodec.ToUnixMs(now), StoreRules.LeaseExpired), ct);
+
+    /// <summary>
+    /// Ends the running attempts that <paramref name="which"/> selects as expired and requeues (or fails) their trials;
+    /// the owners did not end them, so their next lease renewal tells them, should they come back.
+    /// </summary>
+    /// <param name="which">A condition on the trial <c>t</c> that uses <c>@which</c>, whose value is <paramref name="argument"/>.</param>
+    /// <returns>The campaigns whose trials moved.</returns>
+    private static async Task<IReadOnlyList<long>> RecoverAsync(PostgresSession session, string which, object argument,
+        Func<string, string> reason)
+    {
+        // Campaigns first, in id order, then their trials, in id order (see the class remarks); the trials are chosen
+        // again under the locks, so one whose silo renewed its lease meanwhile is left alone.
+        var campaigns = await session.ListAsync($"""
+            SELECT id FROM campaigns WHERE id IN (SELECT t.campaign_id FROM trials t WHERE t.state = 'running' AND {which})
+            ORDER BY id FOR NO KEY UPDATE;
+            """, reader => reader.GetInt64(0), ("which", argument)).ConfigureAwait(false);
+        if (campaigns.Count == 0) return [];
+        var expired = await session.ListAsync($"""
+            SELECT t.id, t.campaign_id, t.failed_attempts, c.max_attempts, t.attempt, t.owner
+            FROM trials t JOIN campaigns c ON c.id = t.campaign_id
+            WHERE t.state = 'running' AND {which} AND t.campaign_id = ANY(@campaigns)
+            ORDER BY t.id FOR NO KEY UPDATE OF t;
+            """,
+            reader => (Attempt: new SpentAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2) + 1, reader.GetInt32(3)),
+                Lease: new TrialLease(reader.GetInt64(0), reader.GetInt32(4), reader.GetString(5))),
+            ("which", argument), ("campaigns", campaigns.ToArray())).ConfigureAwait(false);
+        foreach (var (attempt, lease) in expired)
+        {
+            var error = reason(lease.SiloId);
+            await EndAttemptAsync(session, lease, AttemptOutcome.Expired, error, ownerKnows: false).ConfigureAwait(false);
+            await RequeueOrFailAsync(session, attempt, error, retryable: true).ConfigureAwait(false);
+        }
+        return [.. expired.Select(e => e.Attempt.CampaignId).Distinct().Order()];
+    }
+
+    public Task<IReadOnlyList<TrialAttemptRecord>> GetAttemptsAsync(long trialId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<TrialAttemptRecord>>(async session => await session.ListAsync(
+            $"SELECT {AttemptColumns} FROM trial_attempts WHERE trial_id = @trial ORDER BY attempt;",
+            ReadAttempt, ("trial", trialId)).ConfigureAwait(false), ct);
+
+    public Task<IReadOnlyList<EpochMetrics>> GetEpochMetricsAsync(long trialId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<EpochMetrics>>(async session => await session.ListAsync("""
+            SELECT e.trial_id, e.attempt, e.epoch, e.metrics_json, e.recorded_at
+            FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
+            WHERE e.trial_id = @trial ORDER BY e.epoch;
+            """,
+            reader => new EpochMetrics(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2),
+                StoreCodec.MetricsFromJson(reader.GetString(3)), StoreCodec.FromUnixMs(reader.GetInt64(4))),
+            ("trial", trialId)).ConfigureAwait(false), ct);
+
+    public Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default) =>
+        ReadAsync(async session =>
+            await session.ScalarAsync<string>("SELECT metrics_json FROM final_metrics WHERE trial_id = @trial;", ("trial", trialId))
+                .ConfigureAwait(false) is { } json ? StoreCodec.MetricsFromJson(json) : null, ct);
+
+    public Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<TrialPredictions>>(async session => await session.ListAsync("""
+            SELECT t.id, t.idx, p.values_f32le, p.width FROM predictions p JOIN trials t ON t.id = p.trial_id
+            WHERE t.campaign_id = @campaign AND t.state = 'completed' ORDER BY t.idx;
+            """,
+            reader => new TrialPredictions(reader.GetInt64(0), reader.GetInt32(1),
+                StoreCodec.FloatsFromBlob(reader.GetFieldValue<byte[]>(2)), reader.GetInt32(3)),
+            ("campaign", campaignId)).ConfigureAwait(false), ct);
+
+    public Task<StoredModel?> GetModelAsync(long trialId, CancellationToken ct = default) =>
+        ReadAsync(async session => (await session.ListAsync(
+            "SELECT trial_id, weights, model_json FROM models WHERE trial_id = @trial;",
+            reader => new StoredModel(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2)),
+            ("trial", trialId)).ConfigureAwait(false)).SingleOrDefault(), ct);
+
+    /// <summary>An attempt that has just failed or expired, with the count of attempts spent including it.</summary>
+    private sealed record SpentAttempt(long TrialId, long CampaignId, int AttemptsSpent, int MaxAttempts);
+
+    /// <summary>Locks the campaign of the trial (see the class remarks) and returns its id; null for an unknown trial.</summary>
+    private static Task<long?> LockTrialsCampaignAsync(PostgresSession session, long trialId) =>
+        session.ScalarAsync<long?>(
+            "SELECT id FROM campaigns WHERE id = (SELECT campaign_id FROM trials WHERE id = @trial) FOR NO KEY UPDATE;",
+            ("trial", trialId));
+
+    /// <summary>The fencing condition: the lease names the trial's current running attempt and its owner; locks the trial when it does.</summary>
+    /// <param name="lockMode"><c>FOR SHARE</c> to write beside the trial, <c>FOR NO KEY UPDATE</c> to change it.</param>
+    private static async Task<bool> IsCurrentAsync(PostgresSession session, TrialLease lease, string lockMode) =>
+        await session.ScalarAsync<bool>(
+            $"SELECT true FROM trials WHERE id = @trial AND state = 'running' AND attempt = @attempt AND owner = @silo {lockMode};",
+            ("trial", lease.TrialId), ("attempt", lease.Attempt), ("silo", lease.SiloId)).ConfigureAwait(false);
+
+    /// <summary>Whether this very attempt completed the trial: a completion repeated after a lost acknowledgement.</summary>
+    private static Task<bool> CompletedByAsync(PostgresSession session, TrialLease lease) =>
+        session.ScalarAsync<bool>("""
+            SELECT EXISTS (SELECT 1 FROM trial_attempts
+                           WHERE trial_id = @trial AND attempt = @attempt AND silo_id = @silo AND outcome = 'completed');
+            """,
+            ("trial", lease.TrialId), ("attempt", lease.Attempt), ("silo", lease.SiloId));
+
+    private static Task EndAttemptAsync(PostgresSession session, TrialLease lease, AttemptOutcome outcome, string? error, bool ownerKnows) =>
+        session.ExecuteAsync("""
+            UPDATE trial_attempts SET ended_at = @now, outcome = @outcome, error = @error, owner_notified = @known
+            WHERE trial_id = @trial AND attempt = @attempt;
+            """,
+            ("trial", lease.TrialId), ("attempt", lease.Attempt), ("now", session.Now),
+            ("outcome", StoreCodec.Name(outcome)), ("error", error), ("known", ownerKnows));
+
+    /// <summary>Back to the queue while attempts remain (and the error is worth a retry), else failed for good.</summary>
+    private static async Task RequeueOrFailAsync(PostgresSession session, SpentAttempt attempt, string error, bool retryable)
+    {
+        var parameters = new (string, object?)[]
+        {
+            ("trial", attempt.TrialId), ("spent", attempt.AttemptsSpent), ("now", session.Now), ("error", error),
+        };
+        if (retryable && attempt.AttemptsSpent < attempt.MaxAttempts)
+        {
+            await session.ExecuteAsync("""
+                UPDATE trials SET state = 'queued', failed_attempts = @spent, owner = NULL, lease_expires_at = NULL, error = @error
+                WHERE id = @trial;
+                """, parameters).ConfigureAwait(false);
+            return;
+        }
+        await session.ExecuteAsync("""
+            UPDATE trials SET state = 'failed', failed_attempts = @spent, finished_at = @now, lease_expires_at = NULL, error = @error
+            WHERE id = @trial;
+            """, parameters).ConfigureAwait(false);
+        await EndCampaignIfDoneAsync(session, attempt.CampaignId).ConfigureAwait(false);
+    }
+}
