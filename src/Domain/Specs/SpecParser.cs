@@ -27,33 +27,27 @@ public static class SpecParser
     private const int MaxNameLength = 100;
 
     /// <summary>Reads a spec file; a relative dataset path is resolved against the file's folder.</summary>
+    /// <param name="path">The file; error messages name it as given here.</param>
     /// <exception cref="SpecException">The spec is wrong; the message lists every error.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static CampaignSpec ParseFile(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
-        var yaml = File.ReadAllText(fullPath);
-        try
-        {
-            return Parse(yaml, System.IO.Path.GetDirectoryName(fullPath)!);
-        }
-        catch (SpecException e)
-        {
-            throw new SpecException(e.Errors, path);
-        }
+        return Parse(File.ReadAllText(fullPath), System.IO.Path.GetDirectoryName(fullPath)!, path);
     }
 
     /// <summary>Reads a spec from its YAML text.</summary>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
+    /// <param name="sourceName">The file the text came from, as the user named it; error messages start with it.</param>
     /// <exception cref="SpecException">The spec is wrong; the message lists every error.</exception>
-    public static CampaignSpec Parse(string yaml, string specDirectory)
+    public static CampaignSpec Parse(string yaml, string specDirectory, string? sourceName = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(specDirectory);
         var errors = new List<SpecError>();
         var root = LoadRoot(yaml, errors);
         var spec = root is null ? null : ReadCampaign(SpecMapping.Root(root, errors), specDirectory);
-        if (spec is null || errors.Count > 0) throw new SpecException(errors);
+        if (spec is null || errors.Count > 0) throw new SpecException(errors, sourceName);
         return spec;
     }
 
@@ -66,8 +60,7 @@ public static class SpecParser
         }
         catch (YamlException e)
         {
-            var line = e.Start.Line > 0 ? (int?)e.Start.Line : null;
-            errors.Add(new SpecError("", $"not valid YAML: {e.InnerException?.Message ?? e.Message}", line));
+            errors.Add(new SpecError("", $"not valid YAML: {e.InnerException?.Message ?? e.Message}", (int)e.Start.Line, (int)e.Start.Column));
             return null;
         }
         if (stream.Documents.Count == 0 || SpecMapping.IsNull(stream.Documents[0].RootNode))
@@ -76,9 +69,10 @@ public static class SpecParser
             return null;
         }
         if (stream.Documents.Count > 1)
-            errors.Add(new SpecError("", "a spec holds one YAML document; remove the '---' separators", SpecMapping.LineOf(stream.Documents[1].RootNode)));
+            errors.Add(SpecMapping.ErrorAt("", "a spec holds one YAML document; remove the '---' separators", stream.Documents[1].RootNode));
         if (stream.Documents[0].RootNode is YamlMappingNode root) return root;
-        errors.Add(new SpecError("", $"a spec is a mapping of fields (name: ..., kind: ...), got {SpecMapping.Describe(stream.Documents[0].RootNode)}", 1));
+        errors.Add(SpecMapping.ErrorAt("", $"a spec is a mapping of fields (name: ..., kind: ...), got {SpecMapping.Describe(stream.Documents[0].RootNode)}",
+            stream.Documents[0].RootNode));
         return null;
     }
 

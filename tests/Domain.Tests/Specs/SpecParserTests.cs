@@ -166,7 +166,7 @@ public class SpecParserTests
     }
 
     [Fact]
-    public void Parse_file_resolves_the_dataset_against_the_spec_folder_and_names_the_file_in_errors()
+    public void Parse_file_resolves_the_dataset_against_the_spec_folder_and_names_the_file_on_every_error_line()
     {
         var folder = Directory.CreateTempSubdirectory("spec-test-");
         try
@@ -176,15 +176,35 @@ public class SpecParserTests
             Assert.Equal(Path.Combine(folder.FullName, "sub", "d.csv"), SpecParser.ParseFile(good).Dataset.Path);
 
             var bad = Path.Combine(folder.FullName, "bad.yaml");
-            File.WriteAllText(bad, Header + BinaryDataset + "retries: -1\n");
+            File.WriteAllText(bad, "kind: ensemble\n" + BinaryDataset + "retries: -1\n");
             var error = Assert.Throws<SpecException>(() => SpecParser.ParseFile(bad));
             Assert.Equal(bad, error.SpecFile);
-            Assert.StartsWith($"The campaign spec {bad} has 1 error:", error.Message);
+            Assert.Equal(
+                $"""
+                The campaign spec {bad} has 2 errors:
+                  {bad}:3:10: retries: must be a whole number from 0 to 100, got '-1'
+                  {bad}: name: is required: a campaign name of 1 to 100 characters
+                """.ReplaceLineEndings("\n"),
+                error.Message);
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Text_from_a_named_file_is_reported_under_that_name()
+    {
+        var error = Assert.Throws<SpecException>(() => SpecParser.Parse(Header + BinaryDataset + "model: {hidden: [128, 0]}\n", SpecDirectory, "examples/ensemble.yaml"));
+
+        Assert.Equal("examples/ensemble.yaml", error.SpecFile);
+        Assert.Equal(
+            """
+            The campaign spec examples/ensemble.yaml has 1 error:
+              examples/ensemble.yaml:5:23: model.hidden[1]: must be a whole number from 1 to 65536, got '0'
+            """.ReplaceLineEndings("\n"),
+            error.Message);
     }
 
     public static TheoryData<string, string, string> InvalidSpecs => new()
@@ -303,35 +323,40 @@ public class SpecParserTests
     }
 
     [Fact]
-    public void All_errors_are_reported_at_once_with_their_lines()
+    public void All_errors_are_reported_at_once_in_the_order_of_the_file_with_lines_and_columns()
     {
+        // Read in another order (model before training; epochs before the optimizer), listed by line then column;
+        // a missing field of a block is reported at the block, one of the document (name) at no place, so last.
         const string yaml = """
-            name: demo
             kind: ensemble
             dataset:
               path: d.csv
               target: y
-              task: binary
             training:
-              epochs: 0
               optimizer:
                 learning_rate: -1
+              epochs: 0
             traning: {}
+            model: {hidden: [32, 0, -1]}
             """;
 
         var exception = Assert.Throws<SpecException>(() => Parse(yaml));
 
         Assert.Equal(
-            [("training.epochs", 8), ("training.optimizer.learning_rate", 10), ("traning", 11)],
-            exception.Errors.Select(e => (e.Path, e.Line ?? 0)).OrderBy(e => e.Item2).ToArray());
-        Assert.Equal(
             """
-            The campaign spec has 3 errors:
-              - training.epochs: must be a whole number from 1 to 1000000, got '0' (line 8)
-              - training.optimizer.learning_rate: must be a number > 0, got '-1' (line 10)
-              - traning: unknown field 'traning'; did you mean 'training'? (line 11)
+            The campaign spec has 7 errors:
+              line 2, column 1: dataset.task: is required: one of: binary, multiclass, regression
+              line 7, column 20: training.optimizer.learning_rate: must be a number > 0, got '-1'
+              line 8, column 11: training.epochs: must be a whole number from 1 to 1000000, got '0'
+              line 9, column 1: traning: unknown field 'traning'; did you mean 'training'?
+              line 10, column 22: model.hidden[1]: must be a whole number from 1 to 65536, got '0'
+              line 10, column 25: model.hidden[2]: must be a whole number from 1 to 65536, got '-1'
+              name: is required: a campaign name of 1 to 100 characters
             """.ReplaceLineEndings("\n"),
             exception.Message);
+        Assert.Equal(
+            ["dataset.task", "training.optimizer.learning_rate", "training.epochs", "traning", "model.hidden[1]", "model.hidden[2]", "name"],
+            exception.Errors.Select(e => e.Path));
     }
 
     [Fact]
