@@ -3,7 +3,6 @@ using EnsembleFarm.Models;
 using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace EnsembleFarm.Domain.Specs;
@@ -53,16 +52,8 @@ public static class SpecParser
 
     private static YamlMappingNode? LoadRoot(string yaml, List<SpecError> errors)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            errors.Add(new SpecError("", $"not valid YAML: {e.InnerException?.Message ?? e.Message}", (int)e.Start.Line, (int)e.Start.Column));
-            return null;
-        }
+        var stream = SpecYaml.Load(yaml, errors);
+        if (stream is null) return null;
         if (stream.Documents.Count == 0 || SpecMapping.IsNull(stream.Documents[0].RootNode))
         {
             errors.Add(new SpecError("", "the spec is empty; it needs at least name, kind and dataset"));
