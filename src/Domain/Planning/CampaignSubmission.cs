@@ -15,24 +15,21 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
 {
     /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
+    /// <param name="sourceName">The spec file as the user named it, when the text came from one; error messages start with it.</param>
     /// <exception cref="SpecException">The spec is wrong, its dataset cannot be read, or it does not fit its data.</exception>
     /// <exception cref="DataFormatException">The dataset is not valid for the spec's columns and task.</exception>
-    public static CampaignSubmission Prepare(string specYaml, string specDirectory)
+    public static CampaignSubmission Prepare(string specYaml, string specDirectory, string? sourceName = null)
     {
-        var spec = SpecParser.Parse(specYaml, specDirectory);
+        var spec = SpecParser.Parse(specYaml, specDirectory, sourceName);
         var path = spec.Dataset.Path;
         (Dataset Data, string Sha256) dataset;
         try
         {
             dataset = CsvDataset.ReadPinned(path, spec.Dataset.CsvOptions);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw DatasetError($"no file {path} (for the example data: farm data generate --out {path})");
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw DatasetError($"cannot read {path}: {e.Message}");
+            throw new SpecException([new SpecError("dataset.path", Unreadable(path, e))], sourceName, e);
         }
 
         CampaignPlan plan;
@@ -40,9 +37,9 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         {
             plan = CampaignPlan.Create(spec, dataset.Data);
         }
-        catch (ArgumentException e)
+        catch (SpecException e) when (sourceName is not null)
         {
-            throw DatasetError($"the data in {path} does not fit the spec: {e.Message}");
+            throw new SpecException(e.Errors, sourceName);
         }
         var campaign = new NewCampaign(spec.Name, spec.KindName, SpecVocabulary.Name(spec.Dataset.Task), specYaml, path, dataset.Sha256,
             spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
@@ -63,5 +60,16 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         return store.CreateCampaignAsync(Campaign, Trials, ct);
     }
 
-    private static SpecException DatasetError(string message) => new([new SpecError("dataset.path", message)]);
+    /// <summary>
+    /// Why the data file cannot be read, in words a user can act on: the system's own say "Access to the path ... is
+    /// denied" for a folder. What the system said stays in the exception's inner exception.
+    /// </summary>
+    internal static string Unreadable(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => $"no file {path} (for the example data: farm data generate --out {path})",
+        _ when Directory.Exists(path) => $"{path} is a folder, not a CSV file",
+        UnauthorizedAccessException => $"cannot read {path}: permission denied",
+        PathTooLongException => $"cannot read {path}: the path is too long",
+        _ => $"cannot read {path}: the system failed to read it",
+    };
 }

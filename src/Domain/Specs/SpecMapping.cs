@@ -161,7 +161,7 @@ internal sealed class SpecMapping
         var texts = new List<string>(items.Count);
         foreach (var (node, path) in items)
         {
-            if (node is YamlScalarNode { Value: { Length: > 0 } text } && !IsNull(node))
+            if (node is YamlScalarNode { Value: { } text } && !string.IsNullOrWhiteSpace(text) && !IsNull(node))
                 texts.Add(text);
             else
                 _errors.Add(ErrorAt(path, $"must be a name, got {Describe(node)}", node));

@@ -127,18 +127,18 @@ public static class SpecParser
             return null;
         }
         var path = dataset.RequiredText("path", "the CSV file, relative to the spec's folder or absolute");
-        if (path is { Length: 0 })
+        if (path is not null && string.IsNullOrWhiteSpace(path))
         {
-            dataset.Error("path", "must name a CSV file, got ''");
+            dataset.Error("path", $"must name a CSV file, got '{path}'");
             path = null;
         }
         if (!dataset.Has("task")) dataset.Missing("task", $"one of: {string.Join(", ", SpecVocabulary.Tasks.Names)}");
         var task = dataset.Choice("task", SpecVocabulary.Tasks);
         var targets = ReadTargets(dataset, task);
         var idColumn = dataset.Text("id_column");
-        if (idColumn is { Length: 0 })
+        if (idColumn is not null && string.IsNullOrWhiteSpace(idColumn))
         {
-            dataset.Error("id_column", "must name a column, got ''");
+            dataset.Error("id_column", $"must name a column, got '{idColumn}'");
             idColumn = null;
         }
         if (idColumn is not null && targets is not null && targets.Contains(idColumn))
@@ -159,7 +159,7 @@ public static class SpecParser
             case null:
                 dataset.Missing("target", "the name of the target column (a list of names for regression)");
                 return null;
-            case YamlScalarNode { Value: { Length: > 0 } single }:
+            case YamlScalarNode { Value: { } single } when !string.IsNullOrWhiteSpace(single):
                 return [single];
             case YamlSequenceNode:
                 var items = dataset.Items("target", "column names")!;

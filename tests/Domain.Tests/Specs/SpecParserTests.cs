@@ -245,6 +245,11 @@ public class SpecParserTests
         { Header + "dataset: {path: d.csv, target: {a: 1}, task: regression}\n", "dataset.target", "must be a column name or a list of column names, got a mapping" },
         { Header + "dataset: {path: d.csv, target: [a, [b]], task: regression}\n", "dataset.target[1]", "must be a name, got a list" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: ''}\n", "dataset.id_column", "must name a column, got ''" },
+        { Header + "dataset: {path: ' ', target: y, task: binary}\n", "dataset.path", "must name a CSV file, got ' '" },
+        { Header + "dataset: {path: d.csv, target: ' ', task: binary}\n", "dataset.target", "must be a column name or a list of column names, got ' '" },
+        { Header + "dataset: {path: d.csv, target: [a, ' '], task: regression}\n", "dataset.target[1]", "must be a name, got ' '" },
+        { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: ' '}\n", "dataset.id_column", "must name a column, got ' '" },
+        { Header + "dataset: {path: d.csv, target: y, task: binary, features: [a, '  ']}\n", "dataset.features[1]", "must be a name, got '  '" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: y}\n", "dataset.id_column", "'y' is also the target; the id column must be another column" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, features: [a, y]}\n", "dataset.features", "'y' is a target column; a feature must be another column" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: e, features: [e]}\n", "dataset.features", "'e' is the id column; a feature must be another column" },
@@ -458,6 +463,19 @@ public class SpecParserTests
                 Assert.DoesNotContain("Operation is not valid", e.Message);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("retries: 99999999999\n", "retries", "must be a whole number from 0 to 100, got '99999999999'")]
+    [InlineData("retries: 99999999999999999999999\n", "retries", "must be a whole number from 0 to 100, got '99999999999999999999999'")]
+    [InlineData("seed: 99999999999999999999999\n", "seed", "must be a whole number from 0 to 18446744073709551615, got '99999999999999999999999'")]
+    [InlineData("training: {epochs: 1e3}\n", "training.epochs", "must be a whole number from 1 to 1000000, got '1e3'")]
+    public void Numbers_out_of_any_range_are_refused_in_plain_words(string field, string path, string message)
+    {
+        var error = Assert.Single(Errors("name: demo\nkind: ensemble\n" + BinaryDataset + field));
+
+        Assert.Equal(path, error.Path);
+        Assert.Equal(message, error.Message);
     }
 
     [Fact]
