@@ -11,7 +11,11 @@ namespace EnsembleFarm.Domain.Planning;
 /// Every way in (the CLI today, the gateway next) prepares a campaign here, so a campaign is refused for the
 /// same reasons, with the same messages, before anything reaches the store.
 /// </summary>
-public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials)
+/// <param name="Warnings">
+/// What makes the campaign's numbers mean little although it can run (a test part of a few rows, a class missing from
+/// it), one line each, led by the field to change ("test.fraction: ..."); empty when there is nothing to say.
+/// </param>
+public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials, IReadOnlyList<string> Warnings)
 {
     /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
@@ -43,7 +47,7 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         }
         var campaign = new NewCampaign(spec.Name, spec.KindName, SpecVocabulary.Name(spec.Dataset.Task), specYaml, path, dataset.Sha256,
             spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
-        return new CampaignSubmission(spec, campaign, plan.Trials);
+        return new CampaignSubmission(spec, campaign, plan.Trials, SmallDataWarnings.For(spec, dataset.Data, plan));
     }
 
     /// <summary>
