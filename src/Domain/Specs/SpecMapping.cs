@@ -41,7 +41,7 @@ internal sealed class SpecMapping
 
     public bool Has(string key) => Value(key) is not null;
 
-    /// <summary>Records an error about a field that was read (its line is found from the key).</summary>
+    /// <summary>Records an error about a field that was read, at its key.</summary>
     public void Error(string key, string message) =>
         _errors.Add(ErrorAt(PathOf(key), message, _entries.TryGetValue(key, out var entry) ? entry.Key : null));
 

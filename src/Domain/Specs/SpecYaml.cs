@@ -48,7 +48,7 @@ internal static class SpecYaml
         {
             return TokenTrail.Scan(yaml, until: null).OpenFlow is { } unclosed
                 ? Unclosed(unclosed)
-                : At(last?.Start ?? Mark.Empty, "not valid YAML here or just before (compare with the examples in docs/spec.md)");
+                : At(last?.Start ?? Mark.Empty, "not valid YAML here or just before");
         }
         var message = e.Message;
         if (message.Contains("tab", StringComparison.Ordinal) && IndentingTab(yaml, start.Line, int.MaxValue) is { } tab)

@@ -59,9 +59,10 @@ internal sealed class TokenTrail
                 }
             }
         }
-        // The scanner fails where the text stops being YAML. A '[' that may start a key is held back until the scanner
-        // has read past it, so when it fails inside such a list, the '[' is the next thing after the last token.
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        // The scanner fails where the text stops being YAML (with whatever exception, as the loader does). A '[' that may
+        // start a key is held back until the scanner has read past it, so when it fails inside such a list, the '[' is
+        // the next thing after the last token.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             if (BracketAfter(yaml, end) is { } pending) return new TokenTrail(pending, undefinedAlias, end);
         }
