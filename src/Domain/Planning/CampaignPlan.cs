@@ -21,8 +21,10 @@ public sealed record CampaignPlan(CampaignTestSet TestSet, IReadOnlyList<NewTria
     /// initialisation seed <c>Rng.Derive(seed, 2i + 1)</c> from the campaign seed, so members are
     /// independent, and a member's seeds do not depend on how many members the ensemble has.
     /// </summary>
-    /// <exception cref="SpecException">The spec does not fit the data (one class weight per class; rows left after the test part).</exception>
-    /// <exception cref="ArgumentException">The data does not match the spec's task, or is too small to split.</exception>
+    /// <exception cref="SpecException">
+    /// The spec does not fit the data (too few rows to split; rows left after the test part; one class weight per class).
+    /// </exception>
+    /// <exception cref="ArgumentException">The data was read for another task than the spec's.</exception>
     public static CampaignPlan Create(CampaignSpec spec, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -55,7 +57,11 @@ public sealed record CampaignPlan(CampaignTestSet TestSet, IReadOnlyList<NewTria
             throw new ArgumentException($"The data was read for task {data.Task}, but the spec's task is {SpecVocabulary.Name(spec.Dataset.Task)}.", nameof(data));
         // The test part takes at least one row, and each member needs one training and one validation row of the rest.
         if (data.Rows < 3)
-            throw new ArgumentException($"The dataset has {data.Rows} rows; a campaign needs at least 3 (test, training and validation).", nameof(data));
+        {
+            throw new SpecException([new SpecError("dataset.path",
+                $"{spec.Dataset.Path} has {data.Rows} {(data.Rows == 1 ? "row" : "rows")}; a campaign needs at least 3 "
+                + "(one each for the test part, a member's training and its validation)")]);
+        }
         if (spec.Training.Loss.ClassWeights is { } weights && weights.Count != data.ClassCount)
         {
             throw new SpecException([new SpecError("training.loss.class_weights",

@@ -11,7 +11,11 @@ namespace EnsembleFarm.Domain.Planning;
 /// Every way in (the CLI today, the gateway next) prepares a campaign here, so a campaign is refused for the
 /// same reasons, with the same messages, before anything reaches the store.
 /// </summary>
-public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials)
+/// <param name="Warnings">
+/// What makes the campaign's numbers mean little although it can run (a test part of a few rows, a class missing from
+/// it), one line each, led by the field to change ("test.fraction: ..."); empty when there is nothing to say.
+/// </param>
+public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials, IReadOnlyList<string> Warnings)
 {
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -19,24 +23,21 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
 
     /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
+    /// <param name="sourceName">The spec file as the user named it, when the text came from one; error messages start with it.</param>
     /// <exception cref="SpecException">The spec is wrong, its dataset cannot be read, or it does not fit its data.</exception>
     /// <exception cref="DataFormatException">The dataset is not valid for the spec's columns and task.</exception>
-    public static CampaignSubmission Prepare(string specYaml, string specDirectory)
+    public static CampaignSubmission Prepare(string specYaml, string specDirectory, string? sourceName = null)
     {
-        var spec = SpecParser.Parse(specYaml, specDirectory);
+        var spec = SpecParser.Parse(specYaml, specDirectory, sourceName);
         var path = spec.Dataset.Path;
         (Dataset Data, string Sha256) dataset;
         try
         {
             dataset = CsvDataset.ReadPinned(path, spec.Dataset.CsvOptions);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw DatasetError($"no file {path} (for the example data: farm data generate --out {path})");
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw DatasetError($"cannot read {path}: {e.Message}");
+            throw new SpecException([new SpecError("dataset.path", Unreadable(path, e))], sourceName, e);
         }
 
         CampaignPlan plan;
@@ -44,13 +45,13 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         {
             plan = CampaignPlan.Create(spec, dataset.Data);
         }
-        catch (ArgumentException e)
+        catch (SpecException e) when (sourceName is not null)
         {
-            throw DatasetError($"the data in {path} does not fit the spec: {e.Message}");
+            throw new SpecException(e.Errors, sourceName);
         }
         var campaign = new NewCampaign(spec.Name, spec.KindName, TaskNames.Of(spec.Dataset.Task), specYaml, path, dataset.Sha256,
             spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
-        return new CampaignSubmission(spec, campaign, plan.Trials);
+        return new CampaignSubmission(spec, campaign, plan.Trials, SmallDataWarnings.For(spec, dataset.Data, plan));
     }
 
     /// <summary>
@@ -67,5 +68,16 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         return store.CreateCampaignAsync(Campaign, Trials, ct);
     }
 
-    private static SpecException DatasetError(string message) => new([new SpecError("dataset.path", message)]);
+    /// <summary>
+    /// Why the data file cannot be read, in words a user can act on: the system's own say "Access to the path ... is
+    /// denied" for a folder. What the system said stays in the exception's inner exception.
+    /// </summary>
+    internal static string Unreadable(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => $"no file {path} (for the example data: farm data generate --out {path})",
+        _ when Directory.Exists(path) => $"{path} is a folder, not a CSV file",
+        UnauthorizedAccessException => $"cannot read {path}: permission denied",
+        PathTooLongException => $"cannot read {path}: the path is too long",
+        _ => $"cannot read {path}: the system failed to read it",
+    };
 }

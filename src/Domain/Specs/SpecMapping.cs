@@ -10,6 +10,7 @@ namespace EnsembleFarm.Domain.Specs;
 /// null for it so that reading goes on and all errors are found in one pass. Every key a reader asks
 /// for becomes a known field; <see cref="RejectUnknownFields"/> then reports the others.
 /// A field written with no value (<c>seed:</c>, <c>seed: null</c>) counts as not given.
+/// Errors point at the line and column of the value, or of the key when the key is what is wrong.
 /// </summary>
 internal sealed class SpecMapping
 {
@@ -17,33 +18,36 @@ internal sealed class SpecMapping
     private readonly List<string> _known = [];
     private readonly List<SpecError> _errors;
     private readonly string _path;
+    private readonly YamlNode? _key;
 
-    private SpecMapping(YamlMappingNode node, string path, List<SpecError> errors)
+    /// <param name="key">The key of this block in the block above (null for the root): where a missing field is reported.</param>
+    private SpecMapping(YamlMappingNode node, string path, YamlNode? key, List<SpecError> errors)
     {
         _path = path;
+        _key = key;
         _errors = errors;
         foreach (var entry in node.Children)
         {
-            if (entry.Key is YamlScalarNode { Value: { } key })
-                _entries[key] = entry;
+            if (entry.Key is YamlScalarNode { Value: { } name })
+                _entries[name] = entry;
             else
-                _errors.Add(new SpecError(path, "field names must be plain text", LineOf(entry.Key)));
+                _errors.Add(ErrorAt(path, "field names must be plain text", entry.Key));
         }
     }
 
-    public static SpecMapping Root(YamlMappingNode node, List<SpecError> errors) => new(node, "", errors);
+    public static SpecMapping Root(YamlMappingNode node, List<SpecError> errors) => new(node, "", null, errors);
 
     public string PathOf(string key) => _path.Length == 0 ? key : $"{_path}.{key}";
 
     public bool Has(string key) => Value(key) is not null;
 
-    /// <summary>Records an error about a field that was read (its line is found from the key).</summary>
+    /// <summary>Records an error about a field that was read, at its key.</summary>
     public void Error(string key, string message) =>
-        _errors.Add(new SpecError(PathOf(key), message, _entries.TryGetValue(key, out var entry) ? LineOf(entry.Key) : null));
+        _errors.Add(ErrorAt(PathOf(key), message, _entries.TryGetValue(key, out var entry) ? entry.Key : null));
 
-    /// <summary>Records that a required field is missing.</summary>
+    /// <summary>Records that a required field is missing, at the block that lacks it (nowhere for the root).</summary>
     public void Missing(string key, string allowed) =>
-        _errors.Add(new SpecError(PathOf(key), $"is required: {allowed}", null));
+        _errors.Add(ErrorAt(PathOf(key), $"is required: {allowed}", _key));
 
     public string? Text(string key)
     {
@@ -116,8 +120,8 @@ internal sealed class SpecMapping
         if (!_entries.TryGetValue(key, out var entry)) return null;
         return entry.Value switch
         {
-            YamlMappingNode mapping => new SpecMapping(mapping, PathOf(key), _errors),
-            var node when IsNull(node) => new SpecMapping(new YamlMappingNode(), PathOf(key), _errors),
+            YamlMappingNode mapping => new SpecMapping(mapping, PathOf(key), entry.Key, _errors),
+            var node when IsNull(node) => new SpecMapping(new YamlMappingNode(), PathOf(key), entry.Key, _errors),
             var node => ErrorAndNull(key, $"must be a mapping of fields, got {Describe(node)}"),
         };
     }
@@ -157,10 +161,10 @@ internal sealed class SpecMapping
         var texts = new List<string>(items.Count);
         foreach (var (node, path) in items)
         {
-            if (node is YamlScalarNode { Value: { Length: > 0 } text } && !IsNull(node))
+            if (node is YamlScalarNode { Value: { } text } && !string.IsNullOrWhiteSpace(text) && !IsNull(node))
                 texts.Add(text);
             else
-                _errors.Add(new SpecError(path, $"must be a name, got {Describe(node)}", LineOf(node)));
+                _errors.Add(ErrorAt(path, $"must be a name, got {Describe(node)}", node));
         }
         return texts.Count == items.Count ? texts : null;
     }
@@ -187,7 +191,7 @@ internal sealed class SpecMapping
             var hint = Suggest(key, _known) is { } near
                 ? $"did you mean '{near}'?"
                 : $"allowed here: {string.Join(", ", _known)}";
-            _errors.Add(new SpecError(PathOf(key), $"unknown field '{key}'; {hint}", LineOf(entry.Key)));
+            _errors.Add(ErrorAt(PathOf(key), $"unknown field '{key}'; {hint}", entry.Key));
         }
     }
 
@@ -209,7 +213,7 @@ internal sealed class SpecMapping
             && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             && range.Contains(value))
             return value;
-        _errors.Add(new SpecError(path, $"must be {range.Describe("a whole number")}, got {Describe(node)}", LineOf(node)));
+        _errors.Add(ErrorAt(path, $"must be {range.Describe("a whole number")}, got {Describe(node)}", node));
         return null;
     }
 
@@ -220,7 +224,7 @@ internal sealed class SpecMapping
             && double.IsFinite(value)
             && range.Contains(value))
             return value;
-        _errors.Add(new SpecError(path, $"must be {range.Describe("a number")}, got {Describe(node)}", LineOf(node)));
+        _errors.Add(ErrorAt(path, $"must be {range.Describe("a number")}, got {Describe(node)}", node));
         return null;
     }
 
@@ -237,7 +241,9 @@ internal sealed class SpecMapping
         _ => "an alias",
     };
 
-    public static int? LineOf(YamlNode node) => node.Start.Line > 0 ? (int)node.Start.Line : null;
+    /// <summary>An error at the place where <paramref name="node"/> starts; at no place when the node was not read from the text.</summary>
+    public static SpecError ErrorAt(string path, string message, YamlNode? node) =>
+        node is { Start.Line: > 0 } ? new SpecError(path, message, (int)node.Start.Line, (int)node.Start.Column) : new SpecError(path, message);
 
     /// <summary>
     /// The candidate nearest to a misspelling (at most 2 edits, or 1 for short names; swapping two

@@ -3,7 +3,6 @@ using EnsembleFarm.Models;
 using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace EnsembleFarm.Domain.Specs;
@@ -27,58 +26,44 @@ public static class SpecParser
     private const int MaxNameLength = 100;
 
     /// <summary>Reads a spec file; a relative dataset path is resolved against the file's folder.</summary>
+    /// <param name="path">The file; error messages name it as given here.</param>
     /// <exception cref="SpecException">The spec is wrong; the message lists every error.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static CampaignSpec ParseFile(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
-        var yaml = File.ReadAllText(fullPath);
-        try
-        {
-            return Parse(yaml, System.IO.Path.GetDirectoryName(fullPath)!);
-        }
-        catch (SpecException e)
-        {
-            throw new SpecException(e.Errors, path);
-        }
+        return Parse(File.ReadAllText(fullPath), System.IO.Path.GetDirectoryName(fullPath)!, path);
     }
 
     /// <summary>Reads a spec from its YAML text.</summary>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
+    /// <param name="sourceName">The file the text came from, as the user named it; error messages start with it.</param>
     /// <exception cref="SpecException">The spec is wrong; the message lists every error.</exception>
-    public static CampaignSpec Parse(string yaml, string specDirectory)
+    public static CampaignSpec Parse(string yaml, string specDirectory, string? sourceName = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(specDirectory);
         var errors = new List<SpecError>();
         var root = LoadRoot(yaml, errors);
         var spec = root is null ? null : ReadCampaign(SpecMapping.Root(root, errors), specDirectory);
-        if (spec is null || errors.Count > 0) throw new SpecException(errors);
+        if (spec is null || errors.Count > 0) throw new SpecException(errors, sourceName);
         return spec;
     }
 
     private static YamlMappingNode? LoadRoot(string yaml, List<SpecError> errors)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            var line = e.Start.Line > 0 ? (int?)e.Start.Line : null;
-            errors.Add(new SpecError("", $"not valid YAML: {e.InnerException?.Message ?? e.Message}", line));
-            return null;
-        }
+        var stream = SpecYaml.Load(yaml, errors);
+        if (stream is null) return null;
         if (stream.Documents.Count == 0 || SpecMapping.IsNull(stream.Documents[0].RootNode))
         {
             errors.Add(new SpecError("", "the spec is empty; it needs at least name, kind and dataset"));
             return null;
         }
         if (stream.Documents.Count > 1)
-            errors.Add(new SpecError("", "a spec holds one YAML document; remove the '---' separators", SpecMapping.LineOf(stream.Documents[1].RootNode)));
+            errors.Add(SpecMapping.ErrorAt("", "a spec holds one YAML document; remove the '---' separators", stream.Documents[1].RootNode));
         if (stream.Documents[0].RootNode is YamlMappingNode root) return root;
-        errors.Add(new SpecError("", $"a spec is a mapping of fields (name: ..., kind: ...), got {SpecMapping.Describe(stream.Documents[0].RootNode)}", 1));
+        errors.Add(SpecMapping.ErrorAt("", $"a spec is a mapping of fields (name: ..., kind: ...), got {SpecMapping.Describe(stream.Documents[0].RootNode)}",
+            stream.Documents[0].RootNode));
         return null;
     }
 
@@ -142,18 +127,18 @@ public static class SpecParser
             return null;
         }
         var path = dataset.RequiredText("path", "the CSV file, relative to the spec's folder or absolute");
-        if (path is { Length: 0 })
+        if (path is not null && string.IsNullOrWhiteSpace(path))
         {
-            dataset.Error("path", "must name a CSV file, got ''");
+            dataset.Error("path", $"must name a CSV file, got '{path}'");
             path = null;
         }
         if (!dataset.Has("task")) dataset.Missing("task", $"one of: {string.Join(", ", SpecVocabulary.Tasks.Names)}");
         var task = dataset.Choice("task", SpecVocabulary.Tasks);
         var targets = ReadTargets(dataset, task);
         var idColumn = dataset.Text("id_column");
-        if (idColumn is { Length: 0 })
+        if (idColumn is not null && string.IsNullOrWhiteSpace(idColumn))
         {
-            dataset.Error("id_column", "must name a column, got ''");
+            dataset.Error("id_column", $"must name a column, got '{idColumn}'");
             idColumn = null;
         }
         if (idColumn is not null && targets is not null && targets.Contains(idColumn))
@@ -174,7 +159,7 @@ public static class SpecParser
             case null:
                 dataset.Missing("target", "the name of the target column (a list of names for regression)");
                 return null;
-            case YamlScalarNode { Value: { Length: > 0 } single }:
+            case YamlScalarNode { Value: { } single } when !string.IsNullOrWhiteSpace(single):
                 return [single];
             case YamlSequenceNode:
                 var items = dataset.Items("target", "column names")!;

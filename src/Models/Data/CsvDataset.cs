@@ -19,7 +19,8 @@ public static class CsvDataset
 
     /// <summary>Reads the file at <paramref name="path"/> (UTF-8, a byte-order mark is honoured); messages name the path as given.</summary>
     /// <exception cref="DataFormatException">The content does not fit the format or the options.</exception>
-    /// <exception cref="IOException">The file cannot be opened (missing, no permission, ...).</exception>
+    /// <exception cref="IOException">The file cannot be opened (missing, unreadable, ...).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to read the file, or the path is a folder.</exception>
     public static Dataset Read(string path, CsvDatasetOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -33,6 +34,8 @@ public static class CsvDataset
     /// data it was planned on, and a silo trains on the data it checked, even if the file changes meanwhile.
     /// </summary>
     /// <exception cref="DataFormatException">The file is not a valid dataset for <paramref name="options"/>.</exception>
+    /// <exception cref="IOException">The file cannot be opened (missing, unreadable, ...).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to read the file, or the path is a folder.</exception>
     public static (Dataset Data, string Sha256) ReadPinned(string path, CsvDatasetOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);

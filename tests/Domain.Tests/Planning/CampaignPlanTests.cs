@@ -174,13 +174,24 @@ public class CampaignPlanTests
     }
 
     [Fact]
-    public void Data_of_another_task_or_too_few_rows_is_refused()
+    public void Data_read_for_another_task_is_refused()
     {
         var regression = Assert.Throws<ArgumentException>(() => CampaignPlan.Create(Spec(), Regression(10)));
-        Assert.Contains("the spec's task is binary", regression.Message);
 
-        var tiny = Assert.Throws<ArgumentException>(() => CampaignPlan.Create(Spec(), Binary(2)));
-        Assert.Contains("The dataset has 2 rows; a campaign needs at least 3", tiny.Message);
+        Assert.Contains("the spec's task is binary", regression.Message);
+    }
+
+    [Theory]
+    [InlineData(2, "rows")]
+    [InlineData(1, "row")]
+    public void Data_too_small_to_split_is_a_spec_error_on_the_dataset_in_plain_words(int rows, string noun)
+    {
+        var error = Assert.Single(Assert.Throws<SpecException>(() => CampaignPlan.Create(Spec(), Binary(rows))).Errors);
+
+        Assert.Equal("dataset.path", error.Path);
+        Assert.Equal(
+            $"{Path.GetFullPath("/tmp/d.csv")} has {rows} {noun}; a campaign needs at least 3 (one each for the test part, a member's training and its validation)",
+            error.Message);
     }
 
     [Fact]

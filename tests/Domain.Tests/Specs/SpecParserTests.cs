@@ -166,7 +166,7 @@ public class SpecParserTests
     }
 
     [Fact]
-    public void Parse_file_resolves_the_dataset_against_the_spec_folder_and_names_the_file_in_errors()
+    public void Parse_file_resolves_the_dataset_against_the_spec_folder_and_names_the_file_on_every_error_line()
     {
         var folder = Directory.CreateTempSubdirectory("spec-test-");
         try
@@ -176,15 +176,35 @@ public class SpecParserTests
             Assert.Equal(Path.Combine(folder.FullName, "sub", "d.csv"), SpecParser.ParseFile(good).Dataset.Path);
 
             var bad = Path.Combine(folder.FullName, "bad.yaml");
-            File.WriteAllText(bad, Header + BinaryDataset + "retries: -1\n");
+            File.WriteAllText(bad, "kind: ensemble\n" + BinaryDataset + "retries: -1\n");
             var error = Assert.Throws<SpecException>(() => SpecParser.ParseFile(bad));
             Assert.Equal(bad, error.SpecFile);
-            Assert.StartsWith($"The campaign spec {bad} has 1 error:", error.Message);
+            Assert.Equal(
+                $"""
+                The campaign spec {bad} has 2 errors:
+                  {bad}:3:10: retries: must be a whole number from 0 to 100, got '-1'
+                  {bad}: name: is required: a campaign name of 1 to 100 characters
+                """.ReplaceLineEndings("\n"),
+                error.Message);
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Text_from_a_named_file_is_reported_under_that_name()
+    {
+        var error = Assert.Throws<SpecException>(() => SpecParser.Parse(Header + BinaryDataset + "model: {hidden: [128, 0]}\n", SpecDirectory, "examples/ensemble.yaml"));
+
+        Assert.Equal("examples/ensemble.yaml", error.SpecFile);
+        Assert.Equal(
+            """
+            The campaign spec examples/ensemble.yaml has 1 error:
+              examples/ensemble.yaml:5:23: model.hidden[1]: must be a whole number from 1 to 65536, got '0'
+            """.ReplaceLineEndings("\n"),
+            error.Message);
     }
 
     public static TheoryData<string, string, string> InvalidSpecs => new()
@@ -193,8 +213,6 @@ public class SpecParserTests
         { "", "", "the spec is empty; it needs at least name, kind and dataset" },
         { "- a\n- b\n", "", "a spec is a mapping of fields (name: ..., kind: ...), got a list" },
         { Header + BinaryDataset + "---\nname: other\n", "", "a spec holds one YAML document; remove the '---' separators" },
-        { "name: [unclosed\n", "", "not valid YAML: " },
-        { Header + BinaryDataset + "seed: 8\n", "", "not valid YAML: Duplicate key seed" },
         // the campaign
         { "kind: ensemble\n" + BinaryDataset, "name", "is required: a campaign name of 1 to 100 characters" },
         { "name: '  '\nkind: ensemble\n" + BinaryDataset, "name", "must be 1 to 100 printable characters, got '  '" },
@@ -227,6 +245,11 @@ public class SpecParserTests
         { Header + "dataset: {path: d.csv, target: {a: 1}, task: regression}\n", "dataset.target", "must be a column name or a list of column names, got a mapping" },
         { Header + "dataset: {path: d.csv, target: [a, [b]], task: regression}\n", "dataset.target[1]", "must be a name, got a list" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: ''}\n", "dataset.id_column", "must name a column, got ''" },
+        { Header + "dataset: {path: ' ', target: y, task: binary}\n", "dataset.path", "must name a CSV file, got ' '" },
+        { Header + "dataset: {path: d.csv, target: ' ', task: binary}\n", "dataset.target", "must be a column name or a list of column names, got ' '" },
+        { Header + "dataset: {path: d.csv, target: [a, ' '], task: regression}\n", "dataset.target[1]", "must be a name, got ' '" },
+        { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: ' '}\n", "dataset.id_column", "must name a column, got ' '" },
+        { Header + "dataset: {path: d.csv, target: y, task: binary, features: [a, '  ']}\n", "dataset.features[1]", "must be a name, got '  '" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: y}\n", "dataset.id_column", "'y' is also the target; the id column must be another column" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, features: [a, y]}\n", "dataset.features", "'y' is a target column; a feature must be another column" },
         { Header + "dataset: {path: d.csv, target: y, task: binary, id_column: e, features: [e]}\n", "dataset.features", "'e' is the id column; a feature must be another column" },
@@ -303,35 +326,156 @@ public class SpecParserTests
     }
 
     [Fact]
-    public void All_errors_are_reported_at_once_with_their_lines()
+    public void All_errors_are_reported_at_once_in_the_order_of_the_file_with_lines_and_columns()
     {
+        // Read in another order (model before training; epochs before the optimizer), listed by line then column;
+        // a missing field of a block is reported at the block, one of the document (name) at no place, so last.
         const string yaml = """
-            name: demo
             kind: ensemble
             dataset:
               path: d.csv
               target: y
-              task: binary
             training:
-              epochs: 0
               optimizer:
                 learning_rate: -1
+              epochs: 0
             traning: {}
+            model: {hidden: [32, 0, -1]}
             """;
 
         var exception = Assert.Throws<SpecException>(() => Parse(yaml));
 
         Assert.Equal(
-            [("training.epochs", 8), ("training.optimizer.learning_rate", 10), ("traning", 11)],
-            exception.Errors.Select(e => (e.Path, e.Line ?? 0)).OrderBy(e => e.Item2).ToArray());
-        Assert.Equal(
             """
-            The campaign spec has 3 errors:
-              - training.epochs: must be a whole number from 1 to 1000000, got '0' (line 8)
-              - training.optimizer.learning_rate: must be a number > 0, got '-1' (line 10)
-              - traning: unknown field 'traning'; did you mean 'training'? (line 11)
+            The campaign spec has 7 errors:
+              line 2, column 1: dataset.task: is required: one of: binary, multiclass, regression
+              line 7, column 20: training.optimizer.learning_rate: must be a number > 0, got '-1'
+              line 8, column 11: training.epochs: must be a whole number from 1 to 1000000, got '0'
+              line 9, column 1: traning: unknown field 'traning'; did you mean 'training'?
+              line 10, column 22: model.hidden[1]: must be a whole number from 1 to 65536, got '0'
+              line 10, column 25: model.hidden[2]: must be a whole number from 1 to 65536, got '-1'
+              name: is required: a campaign name of 1 to 100 characters
             """.ReplaceLineEndings("\n"),
             exception.Message);
+        Assert.Equal(
+            ["dataset.task", "training.optimizer.learning_rate", "training.epochs", "traning", "model.hidden[1]", "model.hidden[2]", "name"],
+            exception.Errors.Select(e => e.Path));
+    }
+
+    public static TheoryData<string, int, int, string> MalformedYaml => new()
+    {
+        // an unclosed list followed by another field (YamlDotNet fails with no position there), and at the end of the file
+        { "name: demo\nkind: ensemble\nmodel:\n  hidden: [128, 128\ntraining:\n  epochs: 3\n", 4, 11, "the list that starts with '[' here is not closed: a ']' is missing" },
+        { "name: demo\nmodel:\n  hidden: [128, 128\n", 3, 11, "the list that starts with '[' here is not closed: a ']' is missing" },
+        { "name: demo\nmodel:\n  hidden: [128, 128}\n", 3, 11, "the list that starts with '[' here is not closed: a ']' is missing" },
+        { "dataset: {path: d.csv, target: y\nmodel: {}\n", 1, 10, "the block that starts with '{' here is not closed: a '}' is missing" },
+        { "name: demo\n[kind: ensemble\nseed: 7\n", 2, 1, "the list that starts with '[' here is not closed: a ']' is missing" },
+        { "name: demo\nmodel: {hidden: [1, , 2]}\n", 2, 21, "a value is expected here, not ','" },
+        // indentation
+        { "name: demo\nmodel:\n    hidden: [1]\n  activation: relu\n", 4, 3,
+            "a field is expected here: check this line's indentation (the fields of one block start in the same column) and that nothing is left over before it" },
+        { "name: demo\n  kind: ensemble\n", 2, 7,
+            "a 'field: value' cannot start here: indent this line like the fields of its block, and put a value that contains ': ' in quotes" },
+        { "name: demo\nmodel:\n  hidden:\n    - 1\n    width: 2\n", 5, 5, "a list item ('- ...') is expected here: check this line's indentation" },
+        { "\n  name: demo\nkind: ensemble\n", 3, 1,
+            "this line does not line up with the fields above it: the top-level fields of a spec all start in the same column" },
+        { "name: demo\nkind", 2, 1, "a ':' is missing after the field name here (write 'field: value')" },
+        { "name: : demo\n", 1, 7, "a ': ' cannot follow here: put a value that contains ': ' in quotes" },
+        { "name: - demo\n", 1, 7, "a list item ('- ') cannot start here: write the list on the lines below its field, indented, or as [a, b]" },
+        // tabs, reported where the tab is (YamlDotNet says line 1, or the line of the value before)
+        { "name: demo\nmodel:\n\thidden: [1]\n", 3, 1, "a tab indents this line; YAML indents with spaces only" },
+        { "name: demo\n\tkind: ensemble\n", 2, 1, "a tab indents this line; YAML indents with spaces only" },
+        { "name: demo\nmodel:\n  hidden:\n  \t- 1\n", 4, 3, "a tab indents this line; YAML indents with spaces only" },
+        { "\tname: demo\nkind: ensemble\n", 1, 1, "a tab indents this line; YAML indents with spaces only" },
+        // duplicate keys, quotes, characters and anchors
+        { "name: demo\nseed: 1\nseed: 2\n", 3, 1, "'seed' is given twice in the same block; keep one" },
+        { "name: 'demo\nkind: ensemble\n", 1, 7, "the quoted text that starts here is not closed: the closing ' is missing" },
+        { "name: \"demo\nkind: ensemble\n", 1, 7, "the quoted text that starts here is not closed: the closing \" is missing" },
+        { "name: \"a\\q\"\n", 1, 7,
+            "the text in double quotes that starts here has an unknown escape (a '\\' and a letter YAML does not know); write '\\\\' for a backslash, or use single quotes" },
+        { "name: @home\n", 1, 7, "'@' cannot start a value; put the value in quotes" },
+        { "name: demo\nkind: *k\n", 2, 7, "'*k' refers to an anchor that is not defined above it; mark the value it stands for with '&k' first" },
+        { "name: \"demo\"#x\n", 1, 13, "a '#' starts a comment only after a space; add one before it, or put the text in quotes" },
+        // YamlDotNet fails on the end of the block that the alias should have had a value in
+        { "name: demo\ndataset: {path: d.csv}*a\n", 3, 1, "not valid YAML here or just before" },
+        // documents that are not one mapping
+        { "- a\n- b\n", 1, 1, "a spec is a mapping of fields (name: ..., kind: ...), got a list" },
+        { "ensemble\n", 1, 1, "a spec is a mapping of fields (name: ..., kind: ...), got 'ensemble'" },
+        { Header + BinaryDataset + "---\nname: other\n", 6, 1, "a spec holds one YAML document; remove the '---' separators" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedYaml))]
+    public void Malformed_yaml_is_a_spec_error_at_the_line_and_column_to_fix(string yaml, int line, int column, string message)
+    {
+        var exception = Assert.Throws<SpecException>(() => Parse(yaml));
+
+        Assert.Equal($"The campaign spec has 1 error:\n  line {line}, column {column}: {message}", exception.Message);
+        Assert.Equal(new SpecError("", message, line, column), Assert.Single(exception.Errors));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n")]
+    [InlineData("# name: demo\n")]
+    [InlineData("~\n")]
+    public void An_empty_spec_says_what_it_needs(string yaml)
+    {
+        var exception = Assert.Throws<SpecException>(() => Parse(yaml));
+
+        Assert.Equal("The campaign spec has 1 error:\n  the spec is empty; it needs at least name, kind and dataset", exception.Message);
+    }
+
+    /// <summary>
+    /// Every cut of a full spec, and every insertion of a YAML-significant character into it, either parses or is refused
+    /// with a SpecException in plain words: never another exception, never .NET's wording.
+    /// </summary>
+    [Fact]
+    public void No_broken_document_escapes_as_anything_but_a_spec_error()
+    {
+        var full = Header + """
+            dataset: {path: d.csv, target: y, task: binary, id_column: id}
+            test:
+              fraction: 0.25
+            model:
+              hidden: [64, 32]
+              activation: "relu"
+            training:
+              optimizer: {name: adam, learning_rate: 0.001}
+              early_stopping:
+                metric: 'val_loss'
+            ensemble: {members: 3}
+            """;
+        string[] inserts = ["[", "]", "{", "}", "'", "\"", "\t", "\n  ", "\n", ": ", "- ", "*a", "&a ", "!", "!!int ", "%", "@", "|", ">", "#", "? ", ",", "---\n"];
+        var variants = Enumerable.Range(0, full.Length).Select(i => full[..i])
+            .Concat(Enumerable.Range(0, full.Length + 1).SelectMany(i => inserts.Select(insert => full.Insert(i, insert))));
+
+        foreach (var yaml in variants)
+        {
+            try
+            {
+                Parse(yaml);
+            }
+            catch (SpecException e)
+            {
+                Assert.DoesNotContain("System.", e.Message);
+                Assert.DoesNotContain("Exception", e.Message);
+                Assert.DoesNotContain("Operation is not valid", e.Message);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("retries: 99999999999\n", "retries", "must be a whole number from 0 to 100, got '99999999999'")]
+    [InlineData("retries: 99999999999999999999999\n", "retries", "must be a whole number from 0 to 100, got '99999999999999999999999'")]
+    [InlineData("seed: 99999999999999999999999\n", "seed", "must be a whole number from 0 to 18446744073709551615, got '99999999999999999999999'")]
+    [InlineData("training: {epochs: 1e3}\n", "training.epochs", "must be a whole number from 1 to 1000000, got '1e3'")]
+    public void Numbers_out_of_any_range_are_refused_in_plain_words(string field, string path, string message)
+    {
+        var error = Assert.Single(Errors("name: demo\nkind: ensemble\n" + BinaryDataset + field));
+
+        Assert.Equal(path, error.Path);
+        Assert.Equal(message, error.Message);
     }
 
     [Fact]
