@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Aspire.Hosting;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleFarm.AppHost;

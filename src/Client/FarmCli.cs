@@ -92,7 +92,7 @@ public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
             var options = new ConnectionOptions(parse.GetValue(GatewayOption), parse.GetValue(ClusterOption), parse.GetValue(StoreOption),
                 parse.GetValue(ClusterIdOption));
             await using var farm = await connect(options, need, token);
-            if (farm is StoreConnection offline && options.Store is null)
+            if (farm is StoreConnection offline && options.Store is null && need == FarmNeed.ReadsOnly)
                 await Environment.Error.WriteLineAsync($"note: no farm answers; reading {offline.Description} directly");
             return await body(farm, token);
         }, ct);

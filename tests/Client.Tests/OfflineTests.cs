@@ -19,7 +19,9 @@ public sealed class OfflineTests
             await farm.WaitForEndAsync(id);
             expected = (await Cli.To(farm).RunAsync("results", id.ToString(), "--json")).Output;
             storePath = folder["farm.db"];
-            File.Copy(Path.Combine(farm.Folder, "farm.db"), storePath);
+            // The store is in write-ahead-log mode: what the farm wrote last is in the log until it is checkpointed.
+            foreach (var file in new[] { "farm.db", "farm.db-wal" })
+                File.Copy(Path.Combine(farm.Folder, file), folder[file]);
         }
 
         var list = await Cli.Offline(storePath).RunAsync("list");

@@ -57,6 +57,7 @@ internal static class SubmitCommand
 
     private static string ReadSpec(string specPath)
     {
+        if (Directory.Exists(specPath)) throw new FarmCliException(FarmExitCodes.BadInput, $"error: {specPath} is a folder, not a spec file");
         try
         {
             return File.ReadAllText(specPath);
@@ -71,9 +72,7 @@ internal static class SubmitCommand
         }
         catch (IOException e)
         {
-            throw new FarmCliException(FarmExitCodes.BadInput, Directory.Exists(specPath)
-                ? $"error: {specPath} is a folder, not a spec file"
-                : $"error: cannot read the spec {specPath}: {e.Message}");
+            throw new FarmCliException(FarmExitCodes.BadInput, $"error: cannot read the spec {specPath}: {e.Message}");
         }
     }
 }

@@ -74,6 +74,8 @@ public sealed class ClusterConnection(IClusterClient client, string description,
         finally
         {
             client.DeleteObjectReference<ICampaignObserver>(reference);
+            // Orleans holds a local observer weakly: without this, it could be collected mid-watch and its updates dropped.
+            GC.KeepAlive(observer);
         }
     }
 

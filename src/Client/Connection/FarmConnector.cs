@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Store;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;

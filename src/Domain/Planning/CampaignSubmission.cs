@@ -17,9 +17,6 @@ namespace EnsembleFarm.Domain.Planning;
 /// </param>
 public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign, IReadOnlyList<NewTrial> Trials, IReadOnlyList<string> Warnings)
 {
-    public IReadOnlyList<string> Warnings { get; init; } = [];
-
-    public static CampaignSubmission Prepare(string specYaml, string specDirectory, string specName) => Prepare(specYaml, specDirectory);
 
     /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
