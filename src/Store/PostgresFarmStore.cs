@@ -35,6 +35,8 @@ public sealed partial class PostgresFarmStore : IFarmStore
     /// <summary>How long recorded operation results are kept: far longer than any retry lasts (<see cref="PostgresRetryPolicy.Longest"/>).</summary>
     private static readonly TimeSpan OperationRetention = TimeSpan.FromHours(1);
 
+    private static readonly TimeSpan IdleInTransactionLimit = TimeSpan.FromSeconds(15);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
     private readonly PostgresRetryPolicy _retry;
@@ -48,9 +50,12 @@ public sealed partial class PostgresFarmStore : IFarmStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         _retry = retry ?? PostgresRetryPolicy.Default;
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(_retry.GiveUpAfter, PostgresRetryPolicy.Longest, nameof(retry));
         var settings = PostgresLocation.Parse(location);
         Location = PostgresLocation.Describe(settings);
+        // A client that vanished mid-transaction (a half-open connection) would hold its campaign's lock until the server
+        // noticed; the server ends such a session instead. Ours never idle within a transaction, and a try ended so is
+        // retried like any broken connection. Options the user gave come after, so theirs win.
+        settings.Options = $"-c idle_in_transaction_session_timeout={IdleInTransactionLimit.TotalMilliseconds:F0} {settings.Options}".TrimEnd();
         _clock = clock ?? TimeProvider.System;
         _dataSource = NpgsqlDataSource.Create(settings);
     }

@@ -128,22 +128,45 @@ public sealed class PostgresFarmStoreTests(PostgresServerFixture postgres) : Far
     {
         // A server of its own: stopping the assembly's would disturb the tests running beside this one.
         await using var server = await PostgresServer.StartNewAsync(Ct);
-        await using var store = new PostgresFarmStore(await server.CreateDatabaseAsync("farm", Ct), Clock);
+        var database = await server.CreateDatabaseAsync("farm", Ct);
+        await using var store = new PostgresFarmStore(database, Clock);
         await store.MigrateAsync(Ct);
-        var campaignId = await store.CreateCampaignAsync(Campaign(), Trials(3), Ct);
+        var campaignId = await store.CreateCampaignAsync(Campaign(), Trials(4), Ct);
         var first = await ClaimOneAsync(store, campaignId);
 
-        await server.StopAsync(Ct);
-        var during = store.ClaimTrialsAsync(campaignId, "silo-b", 1, Lease, Ct);
-        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
-        Assert.False(during.IsCompleted);
-        await server.StartAsync(Ct);
+        // In flight when the server goes down: the claim waits for a campaign lock that another session holds, and the
+        // restart ends both sessions; the claim is tried again once the server is back.
+        var inFlight = await ClaimBehindALockAsync(store, database, campaignId, "silo-b", () => server.RestartAsync(Ct));
+        Assert.Equal(1, Assert.Single(inFlight).Trial.Index);
 
-        Assert.Equal(1, Assert.Single(await during).Trial.Index);
+        // Started while the server is down: it keeps trying until the server is back.
+        await server.StopAsync(Ct);
+        var whileDown = store.ClaimTrialsAsync(campaignId, "silo-c", 1, Lease, Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        Assert.False(whileDown.IsCompleted);
+        await server.StartAsync(Ct);
+        Assert.Equal(2, Assert.Single(await whileDown).Trial.Index);
+
         // Restarted between two operations: the pooled connections are dead, and the next operation still succeeds.
         await server.RestartAsync(Ct);
         Assert.True(await store.CompleteTrialAsync(first.Lease, Outcome(), Ct));
-        Assert.Equal(new CampaignProgress(1, 1, 1, 0, 0, 0), await store.GetProgressAsync(campaignId, Ct));
+        Assert.Equal(new CampaignProgress(1, 2, 1, 0, 0, 0), await store.GetProgressAsync(campaignId, Ct));
+    }
+
+    /// <summary>Starts a claim that has to wait for the campaign's row lock, then runs <paramref name="disruption"/> while it waits.</summary>
+    private static async Task<IReadOnlyList<ClaimedTrial>> ClaimBehindALockAsync(IFarmStore store, string database, long campaignId,
+        string silo, Func<Task> disruption)
+    {
+        await using var blocker = new NpgsqlConnection(database + ";Pooling=false");
+        await blocker.OpenAsync(Ct);
+        await using var transaction = await blocker.BeginTransactionAsync(Ct);
+        await using (var lockCampaign = new NpgsqlCommand($"SELECT 1 FROM campaigns WHERE id = {campaignId} FOR UPDATE;", blocker))
+            await lockCampaign.ExecuteNonQueryAsync(Ct);
+        var claim = store.ClaimTrialsAsync(campaignId, silo, 1, Lease, Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        Assert.False(claim.IsCompleted);
+        await disruption();
+        return await claim;
     }
 
     // Lost acknowledgements -------------------------------------------------------------------------
