@@ -37,6 +37,16 @@ catch (FarmStoreException e)
 await using (store)
 {
     await using var app = await SiloHost.BuildAsync(builder, settings, store);
-    await app.RunAsync();
+    try
+    {
+        await app.RunAsync();
+    }
+    catch (Exception e) when (SiloHost.IsPortInUse(e))
+    {
+        Console.Error.WriteLine(
+            $"error: a port of this silo is taken (silo {settings.SiloPort}, gateway {settings.GatewayPort}, health {settings.HttpPort}): " +
+            "is another silo running here? A farm on a SQLite store has one silo; give this one other ports, or use PostgreSQL for several.");
+        return FarmExitCodes.BadInput;
+    }
 }
 return Environment.ExitCode;

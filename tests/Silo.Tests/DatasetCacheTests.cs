@@ -1,7 +1,8 @@
+using EnsembleFarm.Grains.Training;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data;
 using EnsembleFarm.Silo.Training;
-using Xunit;
+
 
 namespace EnsembleFarm.Silo.Tests;
 

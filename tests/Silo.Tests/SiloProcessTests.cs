@@ -1,110 +1,118 @@
-using System.Diagnostics;
+using EnsembleFarm.Client;
+using EnsembleFarm.Client.Connection;
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Store;
-using Xunit;
+using EnsembleFarm.TestKit;
 
 namespace EnsembleFarm.Silo.Tests;
 
-/// <summary>The farm-silo executable as a parent process sees it: readiness on stdout, SIGTERM, exit codes.</summary>
+/// <summary>The farm-silo executable as an operator and a supervisor see it: health, signals, exit codes, one-line errors.</summary>
 public sealed class SiloProcessTests
 {
-    private static CancellationToken Ct => TestFarm.Ct;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    private static Process StartSilo(params string[] arguments)
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The farm CLI in process, talking to the silo through its gateway, as a user's would.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> FarmAsync(SiloProcess silo, params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "farm-silo"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        return Process.Start(start) ?? throw new InvalidOperationException("farm-silo did not start");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var cli = new FarmCli(new CliEnvironment(output, error, Interactive: false), FarmConnector.ConnectAsync);
+        var exitCode = await cli.InvokeAsync([.. args, "--gateway", $"127.0.0.1:{silo.GatewayPort}"], Ct);
+        return (exitCode, output.ToString(), error.ToString());
     }
 
-    private static async Task SendSigTermAsync(Process process)
+    [Fact(Timeout = 180_000)]
+    public async Task ASilo_IsReadyOnItsHealthEndpoints_TrainsWhatTheCliSubmitsThroughItsGateway_AndStopsCleanlyOnSigterm()
     {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]);
-        await kill.WaitForExitAsync(Ct);
-        Assert.Equal(0, kill.ExitCode);
+        using var folder = new TempFolder();
+        var spec = SmallCampaign.Write(folder.Path, members: 3, epochs: 2);
+        await using var silo = SiloProcess.Start("silo", folder["farm.db"], ["--slots", "2"]);
+        await silo.WaitUntilReadyAsync(Patience, Ct);
+
+        // The health endpoints come up just after the silo joins its cluster.
+        await Eventually.TrueAsync(async () => await silo.HealthAsync("/health/live", Ct) == 200, Patience, "/health/live to answer 200");
+        Assert.Equal(200, await silo.HealthAsync("/health/ready", Ct));
+        var run = await FarmAsync(silo, "submit", spec, "--wait");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var id = long.Parse(run.Output);
+
+        silo.Signal(Signals.Term);
+        Assert.Equal(FarmExitCodes.Ok, await silo.WaitForExitAsync(Patience, Ct));
+        await using var store = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct);
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(id, Ct))!.State);
+        Assert.Equal(3, (await store.GetPredictionsAsync(id, Ct)).Count);
     }
 
-    // The timeout only guards against a hang (a silo that never trains); nothing asserts on time.
-    [Fact(Timeout = 120_000)]
-    public async Task SigTerm_WithDrainRelease_GivesTheRunningTrialBackAndExitsCleanly()
+    [Fact(Timeout = 180_000)]
+    public async Task Sigterm_WithDrainRelease_GivesTheRunningTrialBackWithoutSpendingAnAttempt()
     {
-        await using var farm = await TestFarm.StartAsync();
-        // Far more epochs than the test will wait for: the trial is still training when the signal comes.
-        var campaignId = await TinyCampaign.SubmitAsync(farm, members: 1, epochs: 1_000_000);
-        using var silo = StartSilo("--store", farm.Store.FilePath, "--id", "proc-1", "--slots", "1", "--drain", "release");
-        try
-        {
-            Assert.Equal("silo proc-1 ready", await ReadUntilAsync(silo, line => line == "silo proc-1 ready"));
-            var trial = Assert.Single(await farm.Store.GetTrialsAsync(campaignId, Ct));
-            while ((await farm.Store.GetEpochMetricsAsync(trial.Id, Ct)).Count == 0) await Task.Delay(20, Ct);
+        using var folder = new TempFolder();
+        // Far more epochs than the test waits for: the member is still training when the signal comes.
+        var spec = SmallCampaign.Write(folder.Path, members: 1, epochs: 1_000_000);
+        await using var silo = SiloProcess.Start("silo", folder["farm.db"], ["--slots", "1", "--drain", "release"]);
+        await silo.WaitUntilReadyAsync(Patience, Ct);
+        var id = long.Parse((await FarmAsync(silo, "submit", spec)).Output);
+        await silo.WaitForLineAsync(l => l.Contains($"campaign {id} #0 started"), Patience, Ct);
 
-            await SendSigTermAsync(silo);
-            await silo.WaitForExitAsync(Ct);
+        silo.Signal(Signals.Term);
 
-            Assert.Equal(0, silo.ExitCode);
-            var released = await farm.Store.GetTrialAsync(trial.Id, Ct);
-            Assert.Equal((TrialState.Queued, (string?)null), (released!.State, released.Owner));
-            var attempt = Assert.Single(await farm.Store.GetAttemptsAsync(trial.Id, Ct));
-            Assert.Equal(("proc-1", AttemptOutcome.Released), (attempt.SiloId, attempt.Outcome));
-            Assert.Equal(SiloState.Stopped, Assert.Single(await farm.Store.ListSilosAsync(Ct)).State);
-        }
-        finally
-        {
-            if (!silo.HasExited) silo.Kill();
-        }
-    }
-
-    [Fact]
-    public async Task AStoreThatIsNotADatabase_ExitsWithFourAndSaysWhy()
-    {
-        await using var farm = await TestFarm.StartAsync();
-        var path = Path.Combine(farm.Folder, "notes.db");
-        await File.WriteAllTextAsync(path, new string('x', 200), Ct);
-
-        using var silo = StartSilo("--store", path, "--once-idle-exit");
-        var error = await silo.StandardError.ReadToEndAsync(Ct);
-        await silo.WaitForExitAsync(Ct);
-
-        Assert.Equal(SiloExitCodes.StoreUnusable, silo.ExitCode);
-        Assert.Contains(path, error);
+        Assert.Equal(FarmExitCodes.Ok, await silo.WaitForExitAsync(Patience, Ct));
+        await using var store = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct);
+        var trial = Assert.Single(await store.GetTrialsAsync(id, Ct));
+        Assert.Equal((TrialState.Queued, 1), (trial.State, trial.Attempt));
+        Assert.Equal(AttemptOutcome.Released, Assert.Single(await store.GetAttemptsAsync(trial.Id, Ct)).Outcome);
+        Assert.Contains(silo.Lines, l => l.Contains($"campaign {id} #0 given back to the queue"));
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task AStoreFileDeletedUnderARunningSilo_ExitsWithFourAndOneLineNamingTheFile()
+    public async Task AStoreThatIsNotADatabase_ExitsWithFour_InOneLine()
     {
-        await using var farm = await TestFarm.StartAsync();
-        using var silo = StartSilo("--store", farm.Store.FilePath, "--id", "proc-2", "--slots", "1", "--poll", "50ms");
-        try
-        {
-            await ReadUntilAsync(silo, line => line == "silo proc-2 ready");
-            File.Delete(farm.Store.FilePath);
+        using var folder = new TempFolder();
+        await File.WriteAllTextAsync(folder["notes.db"], "these are my notes, not a database\n" + new string('x', 5000), Ct);
+        await using var silo = SiloProcess.Start("silo", folder["notes.db"]);
 
-            var output = await silo.StandardOutput.ReadToEndAsync(Ct);
-            await silo.WaitForExitAsync(Ct);
-
-            Assert.Equal(SiloExitCodes.StoreUnusable, silo.ExitCode);
-            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Single(lines, line => line.Contains("the store cannot be used any more") && line.Contains($"'{farm.Store.FilePath}' does not exist"));
-            Assert.DoesNotContain(lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
-            Assert.False(File.Exists(farm.Store.FilePath));
-        }
-        finally
-        {
-            if (!silo.HasExited) silo.Kill();
-        }
+        Assert.Equal(FarmExitCodes.StoreUnusable, await silo.WaitForExitAsync(Patience, Ct));
+        Assert.Equal($"error: '{folder["notes.db"]}' is not an EnsembleFarm store (not a SQLite database).", Assert.Single(silo.Lines));
     }
 
-    /// <summary>Reads the child's stdout until a line matches; the test's own timeout bounds the wait.</summary>
-    private static async Task<string> ReadUntilAsync(Process process, Func<string, bool> match)
+    [Fact(Timeout = 180_000)]
+    public async Task AStoreFileDeletedUnderARunningSilo_StopsItWithExitCodeFour_AndOneLineNamingTheFile()
     {
-        while (await process.StandardOutput.ReadLineAsync(Ct) is { } line)
-        {
-            if (match(line)) return line;
-        }
-        throw new InvalidOperationException($"farm-silo exited ({process.ExitCode}) without the line: {await process.StandardError.ReadToEndAsync(Ct)}");
+        using var folder = new TempFolder();
+        await using var silo = SiloProcess.Start("silo", folder["farm.db"], ["--lease", "3s"]);
+        await silo.WaitUntilReadyAsync(Patience, Ct);
+
+        File.Delete(folder["farm.db"]);
+
+        Assert.Equal(FarmExitCodes.StoreUnusable, await silo.WaitForExitAsync(Patience, Ct));
+        var crit = Assert.Single(silo.Lines, l => l.Contains(" crit "));
+        Assert.Contains($"the store cannot be used any more; stopping the silo and its trials: The store file '{folder["farm.db"]}' does not exist", crit);
+        Assert.DoesNotContain(silo.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task BadSettings_ExitWithTwo_NamingTheFlag()
+    {
+        using var folder = new TempFolder();
+        await using var silo = SiloProcess.Start("silo", folder["farm.db"], ["--slots", "none", "--colour", "blue"]);
+
+        Assert.Equal(FarmExitCodes.BadInput, await silo.WaitForExitAsync(Patience, Ct));
+        Assert.Equal(["error: unknown option --colour", "Run 'farm-silo --help' for usage."], silo.Lines);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task ASecondSiloOnTheSamePorts_ExitsWithTwo_SayingThePortsAreTaken()
+    {
+        using var folder = new TempFolder();
+        var ports = FreePorts.Take(3);
+        await using var first = SiloProcess.Start("first", folder["farm.db"], ports: ports);
+        await first.WaitUntilReadyAsync(Patience, Ct);
+
+        await using var second = SiloProcess.Start("second", folder["other.db"], ports: ports);
+
+        Assert.Equal(FarmExitCodes.BadInput, await second.WaitForExitAsync(Patience, Ct));
+        Assert.Contains(second.Lines, l => l.StartsWith($"error: a port of this silo is taken (silo {ports[0]}", StringComparison.Ordinal));
     }
 }

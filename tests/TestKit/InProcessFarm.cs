@@ -29,18 +29,22 @@ public sealed class InProcessFarm : IAsyncDisposable
 
     public IFarmStore Store { get; }
 
+    /// <summary>The scripted trainer (the silos' trainer unless another was given).</summary>
     public ScriptedTrainer Trainer { get; }
 
     public string Folder => _folder.Path;
 
     public IFarmGrain Farm => Cluster.Client.GetGrain<IFarmGrain>(0);
 
-    public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release)
+    /// <param name="trainer">The trainer the silos use (e.g. the built-in one); null: the <see cref="ScriptedTrainer"/>.</param>
+    public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release,
+        Func<IFarmStore, ITrialTrainer>? trainer = null)
     {
         var folder = new TempFolder("farm-grains-");
         var store = new SqliteFarmStore(folder["farm.db"]);
         await store.MigrateAsync();
-        var trainer = new ScriptedTrainer(store);
+        var scripted = new ScriptedTrainer(store);
+        var used = trainer?.Invoke(store) ?? scripted;
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -52,19 +56,24 @@ public sealed class InProcessFarm : IAsyncDisposable
                 runner.DrainTimeout = TimeSpan.FromSeconds(2);
             });
             silo.Services.AddSingleton<IFarmStore>(store);
-            silo.Services.AddSingleton<ITrialTrainer>(trainer);
+            silo.Services.AddSingleton<ITrialTrainer>(used);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new InProcessFarm(folder, cluster, store, trainer);
+        return new InProcessFarm(folder, cluster, store, scripted);
     }
 
     /// <summary>Writes a small campaign's spec and data into the folder and submits it through the farm grain.</summary>
-    public async Task<long> SubmitAsync(int members, string name = "small", int slots = 1, int retries = 1)
+    public Task<long> SubmitAsync(int members, string name = "small", int slots = 1, int retries = 1)
     {
         SmallCampaign.WriteDataset(Folder);
-        var yaml = SmallCampaign.SpecYaml(members, name: name, slots: slots, retries: retries);
-        var result = await Farm.SubmitAsync(new SubmitRequest(yaml, Folder, $"{name}.yaml", Resume: false));
+        return SubmitAsync(SmallCampaign.SpecYaml(members, name: name, slots: slots, retries: retries), $"{name}.yaml");
+    }
+
+    /// <summary>Submits a spec whose data set is in the folder through the farm grain.</summary>
+    public async Task<long> SubmitAsync(string yaml, string specName)
+    {
+        var result = await Farm.SubmitAsync(new SubmitRequest(yaml, Folder, specName, Resume: false));
         return result.Outcome == SubmitOutcome.Created
             ? result.Campaign!.Id
             : throw new InvalidOperationException($"the test campaign was refused: {string.Join("; ", result.Problems)}");

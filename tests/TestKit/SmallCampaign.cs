@@ -28,7 +28,7 @@ public static class SmallCampaign
 
     /// <summary>The spec's YAML text, for a data set file in the spec's folder.</summary>
     public static string SpecYaml(int members, int epochs = 5, string name = "small", string dataset = "small.csv", int retries = 1,
-        int slots = 1, int hidden = 8, ulong seed = 7) => $"""
+        int slots = 1, int hidden = 8, ulong seed = 7, double learningRate = 0.1) => $"""
         name: {name}
         kind: ensemble
         seed: {seed}
@@ -44,7 +44,7 @@ public static class SmallCampaign
           batch_size: 16
           optimizer:
             name: sgd
-            learning_rate: 0.1
+            learning_rate: {learningRate.ToString(CultureInfo.InvariantCulture)}
         ensemble:
           members: {members}
         resources:

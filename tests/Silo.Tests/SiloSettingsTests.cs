@@ -1,0 +1,110 @@
+using System.Net;
+using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.Grains.Running;
+using Microsoft.Extensions.Configuration;
+
+namespace EnsembleFarm.Silo.Tests;
+
+/// <summary>The silo's settings come from configuration (what Aspire and Kubernetes set) with flags as overrides.</summary>
+public sealed class SiloSettingsTests
+{
+    private static (SiloSettings? Settings, IReadOnlyList<string> Errors) Read(IDictionary<string, string?>? environment = null, params string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(environment ?? new Dictionary<string, string?>())
+            .AddCommandLine(args, SiloSettings.SwitchMappings)
+            .Build();
+        return SiloSettings.Read(configuration);
+    }
+
+    [Fact]
+    public void Defaults_AreOneSlotPerCore_TheFarmsOwnPorts_OnLoopback_AndAThirtySecondLease()
+    {
+        var (settings, errors) = Read();
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            new SiloSettings(settings!.Store, Environment.ProcessorCount, FarmDefaults.ClusterId, IPAddress.Loopback, FarmDefaults.SiloPort,
+                FarmDefaults.GatewayPort, FarmDefaults.HttpPort, TimeSpan.FromSeconds(30), DrainMode.Finish, TimeSpan.FromSeconds(60)),
+            settings);
+        Assert.False(settings.IsCluster);
+    }
+
+    [Fact]
+    public void EverySetting_IsReadFromConfiguration_AndAFlagOverridesIt()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["EnsembleFarm:Store"] = "Host=db;Username=farm;Password=x;Database=farm",
+            ["EnsembleFarm:Silo:Slots"] = "8",
+            ["EnsembleFarm:Silo:ClusterId"] = "physics",
+            ["EnsembleFarm:Silo:Address"] = "10.1.2.3",
+            ["EnsembleFarm:Silo:SiloPort"] = "31000",
+            ["EnsembleFarm:Silo:GatewayPort"] = "31001",
+            ["EnsembleFarm:Silo:HttpPort"] = "31002",
+            ["EnsembleFarm:Silo:Lease"] = "2m",
+            ["EnsembleFarm:Silo:Drain"] = "release",
+            ["EnsembleFarm:Silo:DrainTimeout"] = "90s",
+        };
+
+        var (settings, errors) = Read(environment, "--slots", "3", "--drain-timeout", "5s");
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            new SiloSettings("Host=db;Username=farm;Password=x;Database=farm", 3, "physics", IPAddress.Parse("10.1.2.3"), 31000, 31001, 31002,
+                TimeSpan.FromMinutes(2), DrainMode.Release, TimeSpan.FromSeconds(5)),
+            settings);
+        Assert.True(settings!.IsCluster);
+    }
+
+    [Theory]
+    [InlineData("--slots", "0", "--slots (or EnsembleFarm__Silo__Slots): '0' is not a whole number of at least 1")]
+    [InlineData("--slots", "many", "--slots (or EnsembleFarm__Silo__Slots): 'many' is not a whole number of at least 1")]
+    [InlineData("--gateway-port", "70000", "--gateway-port (or EnsembleFarm__Silo__GatewayPort): '70000' is not a port from 1 to 65535")]
+    [InlineData("--address", "localhost", "--address (or EnsembleFarm__Silo__Address): 'localhost' is not an IP address such as 10.0.0.5")]
+    [InlineData("--lease", "soon", "--lease (or EnsembleFarm__Silo__Lease): 'soon' is not a duration such as 30s or 2m")]
+    [InlineData("--drain", "wait", "--drain (or EnsembleFarm__Silo__Drain): 'wait' is not finish or release")]
+    [InlineData("--http-port", "21112", "--silo-port (21111), --gateway-port (21112) and --http-port (21112) must differ")]
+    public void ABadValue_IsRefused_NamingTheFlagAndTheVariable(string flag, string value, string expected)
+    {
+        var (settings, errors) = Read(null, flag, value);
+
+        Assert.Null(settings);
+        Assert.Equal(expected, Assert.Single(errors));
+    }
+
+    [Fact]
+    public void UnknownFlags_AreFound_RatherThanTakenSilently()
+    {
+        Assert.Equal(["--slot", "--id"], SiloHost.UnknownFlags(["--slot", "4", "--store=x.db", "--id", "a"]));
+    }
+
+    [Fact]
+    public void Help_ListsEverySettingWithItsVariable()
+    {
+        var help = SiloHost.Help();
+
+        Assert.All(SiloSettings.All, s => Assert.Contains($"  {s.Flag}", help));
+        Assert.Contains("variable: EnsembleFarm__Silo__DrainTimeout", help);
+        Assert.Contains("/health/ready", help);
+    }
+
+    [Theory]
+    [InlineData("250ms", 250)]
+    [InlineData("30s", 30_000)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("1.5", 1_500)]
+    public void Duration_ReadsUnitsAndPlainSeconds(string text, double milliseconds)
+    {
+        Assert.True(Duration.TryParse(text, out var duration));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fast")]
+    [InlineData("10 parsecs")]
+    [InlineData("NaN")]
+    public void Duration_RefusesWhatIsNotADuration(string text) => Assert.False(Duration.TryParse(text, out _));
+}
