@@ -52,28 +52,28 @@ public class NumericsTests
         var b = Enumerable.Range(0, n * n).Select(_ => rng.NextDouble() - 0.5).ToArray();
         var a = new double[n * n];
         for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
-        {
-            for (var k = 0; k < n; k++) a[i * n + j] += b[i * n + k] * b[j * n + k];
-            if (i == j) a[i * n + j] += 0.1;
-        }
+            for (var j = 0; j < n; j++)
+            {
+                for (var k = 0; k < n; k++) a[i * n + j] += b[i * n + k] * b[j * n + k];
+                if (i == j) a[i * n + j] += 0.1;
+            }
 
         var inverse = Cholesky.Factor(a, n).Inverse();
         for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
-        {
-            var sum = 0.0;
-            for (var k = 0; k < n; k++) sum += a[i * n + k] * inverse[k * n + j];
-            Assert.Equal(i == j ? 1 : 0, sum, 1e-9);
-        }
+            for (var j = 0; j < n; j++)
+            {
+                var sum = 0.0;
+                for (var k = 0; k < n; k++) sum += a[i * n + k] * inverse[k * n + j];
+                Assert.Equal(i == j ? 1 : 0, sum, 1e-9);
+            }
 
         SymmetricEigen.Decompose(a, n, out var values, out var vectors);
         for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
-        {
-            var sum = 0.0;
-            for (var k = 0; k < n; k++) sum += vectors[i * n + k] * values[k] * vectors[j * n + k];
-            Assert.Equal(a[i * n + j], sum, 1e-10);
-        }
+            for (var j = 0; j < n; j++)
+            {
+                var sum = 0.0;
+                for (var k = 0; k < n; k++) sum += vectors[i * n + k] * values[k] * vectors[j * n + k];
+                Assert.Equal(a[i * n + j], sum, 1e-10);
+            }
     }
 }

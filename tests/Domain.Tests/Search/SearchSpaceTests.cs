@@ -110,7 +110,12 @@ public class SearchSpaceTests
         var space = TestFunctions.ArchitectureSpace;
         var problems = space.Check(new Dictionary<string, ParamValue>
         {
-            ["depth"] = 2, ["width_1"] = 64, ["width_3"] = 32, ["activation"] = "swish", ["dropout"] = 0.1, ["epochs"] = 3,
+            ["depth"] = 2,
+            ["width_1"] = 64,
+            ["width_3"] = 32,
+            ["activation"] = "swish",
+            ["dropout"] = 0.1,
+            ["epochs"] = 3,
         });
 
         Assert.Equal(

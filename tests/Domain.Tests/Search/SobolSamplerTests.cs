@@ -18,8 +18,8 @@ public class SobolSamplerTests
         var term2 = points.Sum(p => p.Aggregate(1.0, (acc, x) => acc * (1 - x * x) / 2)) * 2 / n;
         var term3 = 0.0;
         foreach (var p in points)
-        foreach (var q in points)
-            term3 += p.Zip(q).Aggregate(1.0, (acc, x) => acc * (1 - Math.Max(x.First, x.Second)));
+            foreach (var q in points)
+                term3 += p.Zip(q).Aggregate(1.0, (acc, x) => acc * (1 - Math.Max(x.First, x.Second)));
         return Math.Sqrt(term1 - term2 + term3 / ((double)n * n));
     }
 
