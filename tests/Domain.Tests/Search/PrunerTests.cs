@@ -160,7 +160,7 @@ public class PrunerTests
     [Fact]
     public void Hyperband_assigns_brackets_deterministically_in_proportion_to_their_budgets()
     {
-        var options = new HyperbandOptions { MinResource = 1, MaxResource = 81, ReductionFactor = 3 };
+        var options = new HyperbandPrunerOptions { MinResource = 1, MaxResource = 81, ReductionFactor = 3 };
         var pruner = new HyperbandPruner(options);
         var again = new HyperbandPruner(options);
 
@@ -182,7 +182,7 @@ public class PrunerTests
     [Fact]
     public void Hyperband_trials_compete_only_within_their_bracket()
     {
-        var pruner = new HyperbandPruner(new HyperbandOptions { MinResource = 1, MaxResource = 27, ReductionFactor = 3 });
+        var pruner = new HyperbandPruner(new HyperbandPrunerOptions { MinResource = 1, MaxResource = 27, ReductionFactor = 3 });
         var aggressive = Enumerable.Range(0, 1000).Where(n => pruner.BracketOf(n) == 0).Take(2).ToArray();
         var patient = Enumerable.Range(0, 1000).First(n => pruner.BracketOf(n) == 1);
         var leader = Trial(aggressive[0], TrialState.Running, 0.1);

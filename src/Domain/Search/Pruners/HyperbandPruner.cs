@@ -3,7 +3,7 @@ using EnsembleFarm.Models;
 namespace EnsembleFarm.Domain.Search;
 
 /// <summary>Settings of <see cref="HyperbandPruner"/> (Optuna's names, in snake_case in a spec).</summary>
-public sealed record HyperbandOptions
+public sealed record HyperbandPrunerOptions
 {
     /// <summary>The epoch of the first rung of the most aggressive bracket.</summary>
     public int MinResource { get; init; } = 1;
@@ -31,12 +31,12 @@ public sealed record HyperbandOptions
 /// </summary>
 public sealed class HyperbandPruner : IPruner
 {
-    private readonly HyperbandOptions _options;
+    private readonly HyperbandPrunerOptions _options;
     private readonly SuccessiveHalvingPruner[] _brackets;
     private readonly int[] _budgets;
     private readonly int _totalBudget;
 
-    public HyperbandPruner(HyperbandOptions options)
+    public HyperbandPruner(HyperbandPrunerOptions options)
     {
         _options = options;
         if (options.MinResource < 1) throw new ArgumentOutOfRangeException(nameof(options), $"min_resource must be >= 1, got {options.MinResource}");
@@ -47,7 +47,7 @@ public sealed class HyperbandPruner : IPruner
         _budgets = new int[count];
         for (var b = 0; b < count; b++)
         {
-            _brackets[b] = new SuccessiveHalvingPruner(new SuccessiveHalvingOptions
+            _brackets[b] = new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions
             {
                 MinResource = options.MinResource,
                 ReductionFactor = options.ReductionFactor,

@@ -3,7 +3,7 @@ using EnsembleFarm.Store;
 namespace EnsembleFarm.Domain.Search;
 
 /// <summary>Settings of <see cref="SuccessiveHalvingPruner"/> (Optuna's names, in snake_case in a spec).</summary>
-public sealed record SuccessiveHalvingOptions
+public sealed record SuccessiveHalvingPrunerOptions
 {
     /// <summary>The epoch of the first rung: no trial is pruned before it has trained this long.</summary>
     public int MinResource { get; init; } = 1;
@@ -30,18 +30,18 @@ public sealed record SuccessiveHalvingOptions
 /// </summary>
 public sealed class SuccessiveHalvingPruner : IPruner
 {
-    private readonly SuccessiveHalvingOptions _options;
+    private readonly SuccessiveHalvingPrunerOptions _options;
 
-    public SuccessiveHalvingPruner(SuccessiveHalvingOptions? options = null)
+    public SuccessiveHalvingPruner(SuccessiveHalvingPrunerOptions? options = null)
     {
-        _options = options ?? new SuccessiveHalvingOptions();
+        _options = options ?? new SuccessiveHalvingPrunerOptions();
         if (_options.MinResource < 1) throw new ArgumentOutOfRangeException(nameof(options), $"min_resource must be >= 1, got {_options.MinResource}");
         if (_options.ReductionFactor < 2) throw new ArgumentOutOfRangeException(nameof(options), $"reduction_factor must be >= 2, got {_options.ReductionFactor}");
         if (_options.MinEarlyStoppingRate < 0) throw new ArgumentOutOfRangeException(nameof(options), $"min_early_stopping_rate must be >= 0, got {_options.MinEarlyStoppingRate}");
         if (_options.BootstrapCount < 0) throw new ArgumentOutOfRangeException(nameof(options), $"bootstrap_count must be >= 0, got {_options.BootstrapCount}");
     }
 
-    public SuccessiveHalvingOptions Options => _options;
+    public SuccessiveHalvingPrunerOptions Options => _options;
 
     /// <summary>The epoch of rung <paramref name="rung"/> (0-based).</summary>
     public long RungStep(int rung)

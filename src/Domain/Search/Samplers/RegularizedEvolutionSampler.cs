@@ -3,7 +3,7 @@ using EnsembleFarm.Models;
 namespace EnsembleFarm.Domain.Search;
 
 /// <summary>Settings of <see cref="RegularizedEvolutionSampler"/> (snake_case in a spec).</summary>
-public sealed record RegularizedEvolutionOptions
+public sealed record RegularizedEvolutionSamplerOptions
 {
     public ulong Seed { get; init; }
 
@@ -35,11 +35,11 @@ public sealed record RegularizedEvolutionOptions
 /// </summary>
 public sealed class RegularizedEvolutionSampler : ISampler
 {
-    private readonly RegularizedEvolutionOptions _options;
+    private readonly RegularizedEvolutionSamplerOptions _options;
 
-    public RegularizedEvolutionSampler(RegularizedEvolutionOptions? options = null)
+    public RegularizedEvolutionSampler(RegularizedEvolutionSamplerOptions? options = null)
     {
-        _options = options ?? new RegularizedEvolutionOptions();
+        _options = options ?? new RegularizedEvolutionSamplerOptions();
         if (_options.PopulationSize < 2) throw new ArgumentOutOfRangeException(nameof(options), $"population_size must be >= 2, got {_options.PopulationSize}");
         if (_options.SampleSize < 1 || _options.SampleSize > _options.PopulationSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"sample_size must be from 1 to population_size ({_options.PopulationSize}), got {_options.SampleSize}");
