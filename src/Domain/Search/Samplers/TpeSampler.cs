@@ -1,0 +1,206 @@
+using EnsembleFarm.Models;
+using EnsembleFarm.Store;
+
+namespace EnsembleFarm.Domain.Search;
+
+/// <summary>Settings of <see cref="TpeSampler"/> (Optuna's names, in snake_case in a spec).</summary>
+public sealed record TpeSamplerOptions
+{
+    public ulong Seed { get; init; }
+
+    /// <summary>Uniform random suggestions until this many trials have finished (completed or pruned).</summary>
+    public int NStartupTrials { get; init; } = 10;
+
+    /// <summary>Candidates drawn from the "good" density per suggestion; the best ratio wins.</summary>
+    public int NEiCandidates { get; init; } = 24;
+
+    /// <summary>Share of the finished trials that form the "good" group: ⌈gamma·n⌉, at most <see cref="MaxGoodTrials"/>.</summary>
+    public double Gamma { get; init; } = 0.1;
+
+    /// <summary>Cap on the "good" group (Optuna's default gamma is min(⌈0.1·n⌉, 25)).</summary>
+    public int MaxGoodTrials { get; init; } = 25;
+
+    /// <summary>Weight of the prior (uniform-ish) component against each observation's.</summary>
+    public double PriorWeight { get; init; } = 1.0;
+
+    /// <summary>Model the parameters jointly (one density over a group), not each on its own.</summary>
+    public bool Multivariate { get; init; } = true;
+
+    /// <summary>Count pending trials in the "bad" group, so parallel suggestions avoid each other's points.</summary>
+    public bool ConstantLiar { get; init; } = true;
+}
+
+/// <summary>
+/// Tree-structured Parzen estimator (Bergstra et al. 2011; multivariate as Falkner et al. 2018, Optuna's
+/// TPESampler with multivariate=True, group=True). The finished trials are split into a "good" group (the
+/// best ⌈γ·n⌉) and the rest; a Parzen density l(x) is fitted to the good ones and g(x) to the others, and the
+/// candidate drawn from l with the largest l(x)/g(x) is suggested: a cheap, robust default for mixed,
+/// conditional spaces and budgets from tens to thousands of trials.
+/// <para>
+/// Conditional spaces: parameters are grouped by their conditions (all unconditional parameters form one
+/// group; "width_2" and "dropout_2" with the same condition "depth &gt;= 2" form another), groups are
+/// sampled in the space's order, and a group that the values already chosen make active is sampled
+/// jointly, from the trials in which it was active. With <see cref="TpeSamplerOptions.Multivariate"/> off,
+/// every parameter is its own group.
+/// </para>
+/// <para>
+/// Pruned trials rank after the completed ones (those that got further first, then by their last value),
+/// as in Optuna. Several objectives: trials rank by Pareto front, then by crowding distance (Optuna's
+/// MOTPE weighs the good group by hypervolume contribution instead). With the constant liar, pending
+/// trials join the bad group, which pushes l/g down around their points.
+/// </para>
+/// </summary>
+public sealed class TpeSampler : ISampler
+{
+    private readonly TpeSamplerOptions _options;
+
+    public TpeSampler(TpeSamplerOptions? options = null)
+    {
+        _options = options ?? new TpeSamplerOptions();
+        if (_options.NStartupTrials < 0) throw new ArgumentOutOfRangeException(nameof(options), $"n_startup_trials must be >= 0, got {_options.NStartupTrials}");
+        if (_options.NEiCandidates < 1) throw new ArgumentOutOfRangeException(nameof(options), $"n_ei_candidates must be >= 1, got {_options.NEiCandidates}");
+        if (!(_options.Gamma is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(options), $"gamma must be in (0, 1], got {_options.Gamma}");
+        if (_options.MaxGoodTrials < 1) throw new ArgumentOutOfRangeException(nameof(options), $"max_good_trials must be >= 1, got {_options.MaxGoodTrials}");
+        if (!(_options.PriorWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(options), $"prior_weight must be >= 0, got {_options.PriorWeight}");
+    }
+
+    public Suggestion Suggest(SearchContext context)
+    {
+        var rng = SpaceSampling.RngFor(_options.Seed, context);
+        var ranked = Rank(context);
+        if (ranked.Count < Math.Max(1, _options.NStartupTrials)) return new Suggestion(SpaceSampling.NewUniform(context, rng));
+
+        var good = Math.Min(Math.Min((int)Math.Ceiling(_options.Gamma * ranked.Count), _options.MaxGoodTrials), ranked.Count);
+        good = Math.Max(good, 1);
+        var below = ranked.Take(good).OrderBy(t => t.Number).ToList();
+        var above = ranked.Skip(good).Concat(_options.ConstantLiar ? context.Pending : []).OrderBy(t => t.Number).ToList();
+        var codec = new SpaceCodec(context.Space);
+        var belowRows = below.Select(t => codec.Encode(t.Params)).ToList();
+        var aboveRows = above.Select(t => codec.Encode(t.Params)).ToList();
+        var groups = Groups(context.Space);
+        var estimators = new (ParzenEstimator Good, ParzenEstimator Bad)?[groups.Count];
+
+        return new Suggestion(SpaceSampling.FirstNew(context, rng, Candidates()));
+
+        IEnumerable<IReadOnlyDictionary<string, ParamValue>> Candidates()
+        {
+            while (true)
+            {
+                var chosen = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
+                for (var g = 0; g < groups.Count; g++)
+                {
+                    var columns = groups[g];
+                    var first = context.Space.Parameters[columns[0]];
+                    if (!SearchSpace.IsActive(first, chosen)) continue;
+                    if (first.Distribution is FixedDistribution f)
+                    {
+                        chosen[first.Name] = f.Value;
+                        continue;
+                    }
+                    estimators[g] ??= (Estimator(belowRows, columns, codec), Estimator(aboveRows, columns, codec));
+                    var x = Best(estimators[g]!.Value, columns, codec, rng);
+                    for (var i = 0; i < columns.Length; i++)
+                        chosen[context.Space.Parameters[columns[i]].Name] = SpaceCodec.ValueOf(context.Space.Parameters[columns[i]], x[i]);
+                }
+                yield return context.Space.Resolve((p, _) => chosen[p.Name]);
+            }
+        }
+    }
+
+    /// <summary>Finished trials best first: completed by loss (Pareto front and crowding for several objectives), then pruned.</summary>
+    private static List<FrozenTrial> Rank(SearchContext context)
+    {
+        var completed = context.Completed.OrderBy(t => t.Number).ToList();
+        List<FrozenTrial> ordered;
+        if (context.Objectives.Count == 1)
+        {
+            var objective = context.Objectives[0];
+            ordered = completed.OrderBy(t => objective.Loss(t.Values[0])).ThenBy(t => t.Number).ToList();
+        }
+        else
+        {
+            var losses = completed.Select(t => ParetoFront.Losses(t, context.Objectives)).ToList();
+            ordered = NonDominatedSort.Order(losses, out _, out _).Select(i => completed[i]).ToList();
+        }
+        var first = context.Objectives[0];
+        var pruned = context.Trials
+            .Where(t => t.State == TrialState.Pruned && t.LastStep is { } s && !double.IsNaN(t.IntermediateValues[s]))
+            .OrderByDescending(t => t.LastStep)
+            .ThenBy(t => first.Loss(t.IntermediateValues[t.LastStep!.Value]))
+            .ThenBy(t => t.Number);
+        return [.. ordered, .. pruned];
+    }
+
+    /// <summary>
+    /// Column groups in the space's order: the parameters sharing exactly the same conditions form one group
+    /// (one per parameter when univariate); a fixed parameter is a group of its own that is never modelled.
+    /// </summary>
+    private List<int[]> Groups(SearchSpace space)
+    {
+        var groups = new List<int[]>();
+        var byConditions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var order = new List<List<int>>();
+        for (var j = 0; j < space.Count; j++)
+        {
+            var p = space.Parameters[j];
+            if (p.Distribution is FixedDistribution || !_options.Multivariate)
+            {
+                order.Add([j]);
+                continue;
+            }
+            var key = string.Join(" && ", p.Conditions.Select(c => c.ToString()).Order(StringComparer.Ordinal));
+            if (!byConditions.TryGetValue(key, out var members))
+            {
+                members = [];
+                byConditions[key] = members;
+                order.Add(members);
+            }
+            members.Add(j);
+        }
+        groups.AddRange(order.Select(m => m.ToArray()));
+        return groups;
+    }
+
+    private ParzenEstimator Estimator(List<double[]> rows, int[] columns, SpaceCodec codec)
+    {
+        var observations = rows
+            .Where(r => columns.All(c => !double.IsNaN(r[c])))
+            .Select(r => columns.Select(c => r[c]).ToArray())
+            .ToList();
+        return new ParzenEstimator(observations, Weights(observations.Count), columns.Select(c => codec.Choices[c]).ToArray(),
+            _options.PriorWeight, _options.Multivariate);
+    }
+
+    /// <summary>Optuna's default weights: 1 for the 25 most recent observations, a ramp from 1/n up for older ones.</summary>
+    private static double[] Weights(int n)
+    {
+        if (n < 25) return Enumerable.Repeat(1.0, n).ToArray();
+        var ramp = n - 25;
+        var weights = new double[n];
+        for (var i = 0; i < ramp; i++) weights[i] = ramp == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * i / (ramp - 1);
+        for (var i = ramp; i < n; i++) weights[i] = 1;
+        return weights;
+    }
+
+    /// <summary>The candidate drawn from l with the largest log l − log g.</summary>
+    private double[] Best((ParzenEstimator Good, ParzenEstimator Bad) estimators, int[] columns, SpaceCodec codec, Rng rng)
+    {
+        double[]? best = null;
+        var bestScore = double.NegativeInfinity;
+        for (var i = 0; i < _options.NEiCandidates; i++)
+        {
+            var x = estimators.Good.Sample(rng);
+            for (var k = 0; k < columns.Length; k++)
+            {
+                if (!codec.IsCategorical(columns[k])) x[k] = codec.Snap(columns[k], x[k]);
+            }
+            var score = estimators.Good.LogPdf(x) - estimators.Bad.LogPdf(x);
+            if (best is null || score > bestScore)
+            {
+                best = x;
+                bestScore = score;
+            }
+        }
+        return best!;
+    }
+}

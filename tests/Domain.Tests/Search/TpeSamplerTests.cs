@@ -1,0 +1,77 @@
+using EnsembleFarm.Domain.Search;
+using EnsembleFarm.Store;
+using Xunit;
+
+namespace EnsembleFarm.Domain.Tests.Search;
+
+/// <summary>TPE with its defaults (10 random start-up trials) and 60 trials; bounds over 5 seeds (see <see cref="OptimisationAssert"/>).</summary>
+public class TpeSamplerTests
+{
+    private static ISampler Tpe(ulong seed) => new TpeSampler(new() { Seed = seed });
+
+    [Fact]
+    public void Finds_the_optimum_region_of_a_shifted_quadratic_in_5_dimensions() =>
+        OptimisationAssert.BeatsRandom("quad5", Tpe, TestFunctions.Box(5), TestFunctions.ShiftedQuadratic, 60, threshold: 4.0, fractionOfRandom: 0.5);
+
+    [Fact]
+    public void Finds_a_Branin_basin() =>
+        OptimisationAssert.BeatsRandom("branin", Tpe, TestFunctions.BraninSpace, TestFunctions.Branin, 60, threshold: 0.8, fractionOfRandom: 0.7);
+
+    [Fact]
+    public void Finds_the_learning_rate_on_its_log_scale() =>
+        OptimisationAssert.BeatsRandom("lr", Tpe, TestFunctions.LearningRateSpace, TestFunctions.LearningRateLoss, 60, threshold: 0.03, fractionOfRandom: 0.25);
+
+    [Fact]
+    public void Finds_the_best_optimizer_and_its_settings_in_a_mixed_space() =>
+        OptimisationAssert.BeatsRandom("mixed", Tpe, TestFunctions.MixedSpace, TestFunctions.Mixed, 60, threshold: 0.02, fractionOfRandom: 0.25);
+
+    [Fact]
+    public void Finds_a_good_architecture_in_a_conditional_space() =>
+        OptimisationAssert.BeatsRandom("arch", Tpe, TestFunctions.ArchitectureSpace, TestFunctions.ArchitectureLoss, 60, threshold: 0.5, fractionOfRandom: 0.5);
+
+    [Fact]
+    public void Learns_from_pruned_trials_ranking_those_that_got_further_first()
+    {
+        // No trial completed; twenty were pruned. Those with x < 0.2 lasted 10 epochs, the others 1.
+        var space = new SearchSpace(new ParameterSpec("x", new FloatDistribution(0, 1)));
+        var pruned = Enumerable.Range(0, 20).Select(i =>
+        {
+            var x = (i + 0.5) / 20;
+            var epochs = x < 0.2 ? 10 : 1;
+            return new FrozenTrial(i, TrialState.Pruned, new Dictionary<string, ParamValue> { ["x"] = x })
+            {
+                IntermediateValues = Enumerable.Range(1, epochs).ToDictionary(e => e, e => 1.0 / e),
+                PrunedStep = epochs,
+            };
+        }).ToList();
+        Objective[] objectives = [Objective.Minimize("val_loss")];
+
+        var suggested = Enumerable.Range(20, 30)
+            .Select(n => new TpeSampler(new() { Seed = 1 }).Suggest(new SearchContext(space, objectives, pruned, n)).Params["x"].AsDouble())
+            .ToList();
+
+        Assert.True(suggested.Count(x => x < 0.3) >= 20, string.Join(", ", suggested.Select(x => x.ToString("F2"))));
+    }
+
+    [Fact]
+    public void Handles_two_objectives_by_Pareto_rank_and_beats_random_on_the_hypervolume()
+    {
+        var space = new SearchSpace(new ParameterSpec("x", new FloatDistribution(-1, 3)), new ParameterSpec("y", new FloatDistribution(-2, 2)));
+        Objective[] objectives = [Objective.Minimize("f1"), Objective.Minimize("f2")];
+        double[] F(IReadOnlyDictionary<string, ParamValue> p)
+        {
+            double x = p["x"].AsDouble(), y = p["y"].AsDouble();
+            return [x * x + y * y, (x - 2) * (x - 2) + y * y];
+        }
+        double Hypervolume(ISampler sampler) =>
+            ParetoFront.Hypervolume(StudyRunner.RunMany(sampler, space, F, 60, objectives), objectives, [5, 5]);
+
+        var tpe = Enumerable.Range(1, 5).Select(s => Hypervolume(new TpeSampler(new() { Seed = (ulong)s }))).ToArray();
+        var random = Enumerable.Range(1, 5).Select(s => Hypervolume(new RandomSampler(new() { Seed = 100 + (ulong)s }))).ToArray();
+
+        var detail = $"TPE hypervolumes [{string.Join(", ", tpe.Select(h => h.ToString("F3")))}], random [{string.Join(", ", random.Select(h => h.ToString("F3")))}]";
+        TestContext.Current.TestOutputHelper?.WriteLine(detail);
+        Assert.True(StudyRunner.Median(tpe) > random.Average(), detail);
+        Assert.True(tpe.Min() > random.Max(), detail);
+    }
+}
