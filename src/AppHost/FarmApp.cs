@@ -17,6 +17,8 @@ internal static class FarmApp
 {
     public static async Task<int> RunAsync(FarmAppOptions options)
     {
+        if (!File.Exists(options.SpecPath))
+            return Fail(FarmExitCodes.BadInput, $"no spec at {options.SpecPath}; run from the repository's root, or pass --spec FILE");
         string datasetPath, task;
         try
         {

@@ -42,6 +42,13 @@ internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyLi
                 Say($"generating the data set failed ({exitCode})");
                 return FarmExitCodes.BadInput;
             }
+            else if (silos.Contains(name) && exitCode is FarmExitCodes.StoreUnusable or FarmExitCodes.BadInput)
+            {
+                // Restarting cannot help (and a restarted silo would start an empty store where the lost one was).
+                Say($"{name} stopped: {(exitCode == FarmExitCodes.StoreUnusable ? "its store cannot be used" : "its settings are wrong")} " +
+                    $"(exit code {exitCode}, its reason above); stopping the farm");
+                return exitCode;
+            }
             else if (silos.Contains(name))
             {
                 var restarts = _restarts[name] = _restarts.GetValueOrDefault(name) + 1;
@@ -91,7 +98,7 @@ internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyLi
     [GeneratedRegex("^(No custom certificate authorities|Executing command|Successfully executed command)")]
     private static partial Regex Orchestration();
 
-    /// <summary>A silo's warning, error or critical line (its log format: "HH:mm:ss warn  …").</summary>
-    [GeneratedRegex(@"^\d\d:\d\d:\d\d (warn|fail|crit) ")]
+    /// <summary>A silo's warning, error or critical line (its log format: "HH:mm:ss warn  …"), or its one-line refusal to start.</summary>
+    [GeneratedRegex(@"^(\d\d:\d\d:\d\d (warn|fail|crit) |error: )")]
     private static partial Regex SiloTrouble();
 }

@@ -25,8 +25,12 @@ internal static class UpdateText
         return $"{p.Completed}/{p.Total} · {p.Running} running · {p.Queued} queued · {p.Failed} failed · {Formats.Duration(Elapsed(update, now))}{end}";
     }
 
-    /// <summary>What stays the same between two updates that need no new line (the elapsed time moves on its own).</summary>
-    public static object Key(CampaignUpdate update) => (update.Campaign.State, update.Progress, update.Waiting);
+    /// <summary>
+    /// What must change for a new line: the state, a trial ending, or why work waits. Trials starting are not news on
+    /// their own (a line per start would double the log); the next line shows them.
+    /// </summary>
+    public static object Key(CampaignUpdate update) =>
+        (update.Campaign.State, update.Progress.Finished, update.Progress.Failed, update.Progress.Cancelled, update.Waiting);
 
     private static TimeSpan Elapsed(CampaignUpdate update, DateTimeOffset now) =>
         (update.Campaign.FinishedAt ?? now) - (update.Campaign.StartedAt ?? update.Campaign.CreatedAt);
