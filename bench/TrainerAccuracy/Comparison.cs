@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json;
+using EnsembleFarm.Domain.Aggregation;
+using EnsembleFarm.Models;
+using EnsembleFarm.Models.Metrics;
+using EnsembleFarm.Store;
+
+namespace EnsembleFarm.TrainerAccuracy;
+
+/// <summary>
+/// Compares two trainers' members on the same test part: per metric the members' means with their standard errors and
+/// a paired test over members (the same split and seed on both sides), then the ensembles of the average rule (the
+/// farm's <see cref="EnsembleAggregator"/>) with standard errors from a paired bootstrap over the test rows.
+/// </summary>
+internal static class Comparison
+{
+    private const int BootstrapResamples = 1000;
+    private const ulong BootstrapSeed = 20261210;
+    private static readonly string[] Metrics = [TaskMetrics.RocAuc, TaskMetrics.Accuracy, TaskMetrics.LogLoss];
+
+    /// <summary>Writes the Markdown report to <paramref name="output"/> and the per-member numbers to <paramref name="jsonPath"/>.</summary>
+    public static void Report(string title, CampaignTestSet testSet, SideResult ours, SideResult theirs, TextWriter output, string jsonPath)
+    {
+        var reports = new[] { Aggregate(testSet, ours), Aggregate(testSet, theirs) };
+        var perMember = Metrics.ToDictionary(m => m, m => reports.Select(r => r.MemberResults.Select(x => x.Metrics[m] ?? double.NaN).ToArray()).ToArray());
+        var n = ours.Predictions.Length;
+        var invariant = CultureInfo.InvariantCulture;
+
+        output.WriteLine($"### {title}");
+        output.WriteLine();
+        output.WriteLine($"{n} members on both sides, {testSet.RowIndices.Length} test rows. Epochs run (mean, min–max): {ours.Name} {Epochs(ours)}, " +
+                         $"{theirs.Name} {Epochs(theirs)}. Wall time: {ours.Name} {ours.WallSeconds:0.0} s ({ours.MemberSeconds.Average():0.00} s a member), " +
+                         $"{theirs.Name} {theirs.WallSeconds:0.0} s ({theirs.MemberSeconds.Average():0.00} s a member).");
+        output.WriteLine();
+        output.WriteLine($"| members, test | {ours.Name} mean ± SE | {theirs.Name} mean ± SE | difference ± SE (paired) | paired t p | Wilcoxon p |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var metric in Metrics)
+        {
+            var (a, b) = (perMember[metric][0], perMember[metric][1]);
+            var differences = a.Zip(b, (x, y) => x - y).ToArray();
+            var (_, tP) = Statistics.PairedT(a, b);
+            var (_, wP) = Statistics.WilcoxonSignedRank(a, b);
+            output.WriteLine(string.Create(invariant, $"| {metric} | {Statistics.Mean(a):0.0000} ± {Statistics.StandardError(a):0.0000} | " +
+                $"{Statistics.Mean(b):0.0000} ± {Statistics.StandardError(b):0.0000} | {Statistics.Mean(differences):+0.0000;−0.0000} ± " +
+                $"{Statistics.StandardError(differences):0.0000} | {tP:0.000} | {wP:0.000} |"));
+        }
+        output.WriteLine();
+
+        var averaged = reports.Select(r => r.Rows.Select(row => row.Scores["average"][0]).ToArray()).ToArray();
+        var bootstrap = Bootstrap(testSet.Targets, averaged[0], averaged[1]);
+        output.WriteLine($"| ensemble, average rule | {ours.Name} ± SE | {theirs.Name} ± SE | difference ± SE (paired bootstrap) |");
+        output.WriteLine("|---|---:|---:|---:|");
+        foreach (var metric in Metrics)
+        {
+            var values = reports.Select(r => r.Ensemble["average"][metric] ?? double.NaN).ToArray();
+            var (seA, seB, seDifference) = bootstrap[metric];
+            output.WriteLine(string.Create(invariant, $"| {metric} | {values[0]:0.0000} ± {seA:0.0000} | {values[1]:0.0000} ± {seB:0.0000} | " +
+                $"{values[0] - values[1]:+0.0000;−0.0000} ± {seDifference:0.0000} |"));
+        }
+        output.WriteLine();
+        var vote = reports[0].Ensemble["vote"];
+        output.WriteLine(string.Create(invariant, $"{ours.Name} through the farm's aggregation: average accuracy {reports[0].Ensemble["average"][TaskMetrics.Accuracy]:0.000}, " +
+            $"ROC AUC {reports[0].Ensemble["average"][TaskMetrics.RocAuc]:0.000}; vote accuracy {vote[TaskMetrics.Accuracy]:0.000}, ROC AUC {vote[TaskMetrics.RocAuc]:0.000}; " +
+            $"the rules disagree on {reports[0].Disagreements.Count} of {testSet.RowIndices.Length} test rows."));
+        output.WriteLine();
+
+        var dump = new
+        {
+            Title = title,
+            Sides = new[] { ours.Name, theirs.Name },
+            Members = Metrics.ToDictionary(m => m, m => perMember[m]),
+            Epochs = new[] { ours.Epochs, theirs.Epochs },
+            Seconds = new[] { ours.MemberSeconds, theirs.MemberSeconds },
+            Ensemble = reports.Select(r => r.Ensemble).ToArray(),
+        };
+        File.WriteAllText(jsonPath, JsonSerializer.Serialize(dump, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    }
+
+    private static EnsembleReport Aggregate(CampaignTestSet testSet, SideResult side) =>
+        EnsembleAggregator.Aggregate(TaskKind.Binary, 2, testSet,
+            [.. side.Predictions.Select((p, i) => new TrialPredictions(i, i, p, PredictionWidth: 1))]);
+
+    private static string Epochs(SideResult side) =>
+        string.Create(CultureInfo.InvariantCulture, $"{side.Epochs.Average():0.0} ({side.Epochs.Min()}–{side.Epochs.Max()})");
+
+    /// <summary>
+    /// Standard errors of both ensembles' metrics and of their difference over resamples of the test rows (the same rows
+    /// for both sides in each resample, so the difference's spread is the paired one).
+    /// </summary>
+    private static Dictionary<string, (double A, double B, double Difference)> Bootstrap(float[] labels, float[] a, float[] b)
+    {
+        var rng = new Rng(BootstrapSeed);
+        var n = labels.Length;
+        var samples = Metrics.ToDictionary(m => m, _ => (A: new List<double>(), B: new List<double>(), D: new List<double>()));
+        var (sampleLabels, sampleA, sampleB) = (new float[n], new float[n], new float[n]);
+        for (var resample = 0; resample < BootstrapResamples; resample++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var row = rng.NextInt(n);
+                (sampleLabels[i], sampleA[i], sampleB[i]) = (labels[row], a[row], b[row]);
+            }
+            foreach (var metric in Metrics)
+            {
+                var (x, y) = (Score(metric, sampleA, sampleLabels), Score(metric, sampleB, sampleLabels));
+                samples[metric].A.Add(x);
+                samples[metric].B.Add(y);
+                samples[metric].D.Add(x - y);
+            }
+        }
+        return samples.ToDictionary(s => s.Key, s =>
+            (Statistics.StandardDeviation(s.Value.A), Statistics.StandardDeviation(s.Value.B), Statistics.StandardDeviation(s.Value.D)));
+    }
+
+    private static double Score(string metric, float[] probabilities, float[] labels) => metric switch
+    {
+        TaskMetrics.RocAuc => BinaryMetrics.RocAuc(probabilities, labels),
+        TaskMetrics.Accuracy => BinaryMetrics.Accuracy(probabilities, labels),
+        _ => BinaryMetrics.LogLoss(probabilities, labels),
+    };
+}
