@@ -2,15 +2,21 @@
 # The built-in trainer against PyTorch on the farm's own plans (issue 10; docs/benchmarks.md): for the README's example
 # (examples/ensemble.yaml, the collider sample) and for Hastie et al.'s benchmark (bench/TrainerAccuracy/specs/hastie.yaml),
 # with model.init pytorch and he_xavier_uniform, the same members (splits, seeds, settings) trained by both, compared
-# member by member and as ensembles. Run as root from anywhere: it installs Debian's python3-torch when it is missing.
+# member by member and as ensembles. Run as root from anywhere: it installs Debian's python3-torch when it is missing, and
+# OpenBLAS's OpenMP build, which torch uses through LD_LIBRARY_PATH (Debian's default reference BLAS made PyTorch's
+# members several times slower; the results do not depend on it).
 #
 # usage: bench/run-trainer-accuracy.sh [members (default: each spec's, 60)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! dpkg -s python3-torch >/dev/null 2>&1; then
+missing=()
+dpkg -s python3-torch >/dev/null 2>&1 || missing+=(python3-torch)
+dpkg -s libopenblas0-openmp >/dev/null 2>&1 || missing+=(libopenblas0-openmp)
+if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq python3-torch >/dev/null
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
 dotnet build bench/TrainerAccuracy -c Release -v q -nologo >/dev/null
 bench=(dotnet bench/TrainerAccuracy/bin/Release/net10.0/EnsembleFarm.TrainerAccuracy.dll)
 mkdir -p data

@@ -7,7 +7,8 @@ The C# side (EnsembleFarm.TrainerAccuracy) plans the campaign exactly as the far
   features.f32, targets.f32      the data set as the farm read it (float32, row-major rows x columns; one target per row)
   rows/test.i32                  the campaign's test rows (int32)
   rows/member-NNN-train.i32      member NNN's training rows; rows/member-NNN-validation.i32 its validation rows
-This script writes pytorch/member-NNN.f32 (P(y = 1) per test row, in test-row order) and pytorch/member-NNN.json.
+This script writes pytorch/member-NNN.f32 (P(y = 1) per test row, in test-row order, float32) and pytorch/member-NNN.json
+({"epochs": epochs run, "seconds": the member's training and prediction}), as the C# side writes builtin/.
 
 Per member, as Trainer.Fit does: standardisation z = (x - mean) / std fitted on the member's training rows only (std
 with divisor n, a constant column gets 1); a dense network of the plan's widths and activation, initialised by the
@@ -108,7 +109,7 @@ def train_member(plan, member, features, targets, test_rows, rows_dir):
                                  weight_decay=training["weight_decay"])
     criterion = torch.nn.BCEWithLogitsLoss()
     stopping = training["early_stopping"]
-    best_loss, best_epoch, best_state, waited = math.inf, 0, None, 0
+    best_loss, best_state, waited = math.inf, None, 0
     batch, rows = min(training["batch_size"], len(train_rows)), len(train_rows)
     epochs_run = 0
     for epoch in range(1, training["epochs"] + 1):
@@ -127,7 +128,7 @@ def train_member(plan, member, features, targets, test_rows, rows_dir):
         with torch.no_grad():
             validation_loss = float(criterion(model(x_validation).squeeze(1), y_validation))
         if validation_loss < best_loss - stopping["min_delta"]:
-            best_loss, best_epoch, waited = validation_loss, epoch, 0
+            best_loss, waited = validation_loss, 0
             if stopping["restore_best"]:
                 best_state = {name: tensor.clone() for name, tensor in model.state_dict().items()}
         else:
@@ -139,7 +140,7 @@ def train_member(plan, member, features, targets, test_rows, rows_dir):
     model.eval()
     with torch.no_grad():
         probabilities = torch.sigmoid(model(x_test).squeeze(1)).numpy().astype("<f4")
-    return probabilities, {"epochs": epochs_run, "best_epoch": best_epoch or epochs_run}
+    return probabilities, epochs_run
 
 
 def main(argv):
@@ -160,9 +161,8 @@ def main(argv):
         if member["index"] % shards != shard:
             continue
         started = time.perf_counter()
-        probabilities, info = train_member(plan, member, features, targets, test_rows, rows_dir)
-        info["seconds"] = round(time.perf_counter() - started, 3)
-        info["torch"] = torch.__version__
+        probabilities, epochs = train_member(plan, member, features, targets, test_rows, rows_dir)
+        info = {"epochs": epochs, "seconds": round(time.perf_counter() - started, 3)}
         probabilities.tofile(out / f"member-{member['index']:03d}.f32")
         (out / f"member-{member['index']:03d}.json").write_text(json.dumps(info))
 

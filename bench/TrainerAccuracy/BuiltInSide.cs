@@ -6,26 +6,29 @@ using EnsembleFarm.Models.Training;
 
 namespace EnsembleFarm.TrainerAccuracy;
 
-/// <summary>Trains the members as a silo does: the member's split, <c>Trainer.Fit</c> with its init seed, prediction on the test part.</summary>
+/// <summary>
+/// Trains the members as a silo does (the member's split, <c>Trainer.Fit</c> with its init seed, prediction on the test
+/// part), <paramref name="workers"/> at once, and saves them in the export's <c>builtin</c> folder.
+/// </summary>
 internal static class BuiltInSide
 {
-    public static SideResult Train(CampaignSpec spec, Dataset data, CampaignPlan plan, IReadOnlyList<(int[] Train, int[] Validation)> memberRows, int workers)
+    public const string Name = "EnsembleFarm";
+    public const string Folder = "builtin";
+
+    public static void Train(string exportFolder, CampaignSpec spec, Dataset data, CampaignPlan plan,
+        IReadOnlyList<(int[] Train, int[] Validation)> memberRows, int workers)
     {
+        var folder = Directory.CreateDirectory(Path.Combine(exportFolder, Folder)).FullName;
         var test = data.Select(plan.TestSet.RowIndices);
-        var members = plan.Trials.Count;
-        var predictions = new float[members][];
-        var epochs = new int[members];
-        var seconds = new double[members];
         var wall = Stopwatch.StartNew();
-        Parallel.For(0, members, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+        Parallel.For(0, plan.Trials.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
         {
             var clock = Stopwatch.StartNew();
             var (train, validation) = memberRows[i];
             var run = Trainer.Fit(spec.Model, data.Select(train), data.Select(validation), spec.TrainingFor(plan.Trials[i].InitSeed));
-            predictions[i] = run.Model.Predict(test);
-            epochs[i] = run.Result.EpochsRun;
-            seconds[i] = clock.Elapsed.TotalSeconds;
+            var predictions = run.Model.Predict(test);
+            SideResult.SaveMember(folder, i, predictions, run.Result.EpochsRun, clock.Elapsed.TotalSeconds);
         });
-        return new SideResult("EnsembleFarm", predictions, epochs, seconds, wall.Elapsed.TotalSeconds);
+        SideResult.SaveSide(folder, Name, wall.Elapsed.TotalSeconds);
     }
 }

@@ -52,22 +52,21 @@ internal static class CompareCommand
             var plan = CampaignPlan.Create(spec, data);
             var memberRows = plan.Trials.Select(t => MemberData.SplitRows(spec, data, plan.TestSet, t.SplitSeed)).ToList();
 
-            var folder = Path.GetFullPath(Path.Combine(options.OutFolder, spec.Name, init));
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.CreateDirectory(folder);
-            MemberExport.Write(folder, spec, data, plan, memberRows);
-
-            Console.Error.WriteLine($"{spec.Name}, init {init}: {plan.Trials.Count} members with the built-in trainer…");
-            var ours = BuiltInSide.Train(spec, data, plan, memberRows, options.Workers);
-            Console.Error.WriteLine($"{spec.Name}, init {init}: the same members with PyTorch…");
-            var theirs = PyTorchSide.Train(folder, options.Python, options.Script, plan.Trials.Count, options.Workers);
-
             var model = spec.Model;
             var training = spec.Training;
             var title = string.Create(CultureInfo.InvariantCulture,
                 $"{spec.Name}, init: {init} ({data.Columns}-{string.Join('-', model.Hidden)}-1 {model.Activation}, Adam {training.Optimizer.LearningRate}, " +
                 $"batch {training.BatchSize}, up to {training.Epochs} epochs, early stopping patience {training.EarlyStopping?.Patience.ToString() ?? "off"})");
-            Comparison.Report(title, plan.TestSet, ours, theirs, output, Path.Combine(folder, "comparison.json"));
+            var folder = Path.GetFullPath(Path.Combine(options.OutFolder, spec.Name, init));
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            Directory.CreateDirectory(folder);
+            MemberExport.Write(folder, title, spec, data, plan, memberRows);
+
+            Console.Error.WriteLine($"{spec.Name}, init {init}: {plan.Trials.Count} members with the built-in trainer…");
+            BuiltInSide.Train(folder, spec, data, plan, memberRows, options.Workers);
+            Console.Error.WriteLine($"{spec.Name}, init {init}: the same members with PyTorch…");
+            PyTorchSide.Train(folder, options.Python, options.Script, options.Workers);
+            Comparison.ReportExport(folder, output);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EnsembleFarm.Domain.Aggregation;
 using EnsembleFarm.Models;
@@ -18,8 +19,23 @@ internal static class Comparison
     private const ulong BootstrapSeed = 20261210;
     private static readonly string[] Metrics = [TaskMetrics.RocAuc, TaskMetrics.Accuracy, TaskMetrics.LogLoss];
 
-    /// <summary>Writes the Markdown report to <paramref name="output"/> and the per-member numbers to <paramref name="jsonPath"/>.</summary>
-    public static void Report(string title, CampaignTestSet testSet, SideResult ours, SideResult theirs, TextWriter output, string jsonPath)
+    /// <summary>
+    /// Reports an export whose sides have both trained: the Markdown report to <paramref name="output"/>, the per-member
+    /// numbers to comparison.json in the folder.
+    /// </summary>
+    public static void ReportExport(string folder, TextWriter output)
+    {
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "plan.json")));
+        var members = plan.RootElement.GetProperty("members").GetArrayLength();
+        var testRows = MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(Path.Combine(folder, "rows", "test.i32"))).ToArray();
+        var targets = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, "targets.f32"))).ToArray();
+        var testSet = new CampaignTestSet(testRows, Array.ConvertAll(testRows, row => targets[row]), TargetWidth: 1, Ids: null);
+        Report(plan.RootElement.GetProperty("title").GetString()!, testSet,
+            SideResult.Load(Path.Combine(folder, BuiltInSide.Folder), members), SideResult.Load(Path.Combine(folder, PyTorchSide.Folder), members),
+            output, Path.Combine(folder, "comparison.json"));
+    }
+
+    private static void Report(string title, CampaignTestSet testSet, SideResult ours, SideResult theirs, TextWriter output, string jsonPath)
     {
         var reports = new[] { Aggregate(testSet, ours), Aggregate(testSet, theirs) };
         var perMember = Metrics.ToDictionary(m => m, m => reports.Select(r => r.MemberResults.Select(x => x.Metrics[m] ?? double.NaN).ToArray()).ToArray());
@@ -40,9 +56,9 @@ internal static class Comparison
             var differences = a.Zip(b, (x, y) => x - y).ToArray();
             var (_, tP) = Statistics.PairedT(a, b);
             var (_, wP) = Statistics.WilcoxonSignedRank(a, b);
-            output.WriteLine(string.Create(invariant, $"| {metric} | {Statistics.Mean(a):0.0000} ± {Statistics.StandardError(a):0.0000} | " +
-                $"{Statistics.Mean(b):0.0000} ± {Statistics.StandardError(b):0.0000} | {Statistics.Mean(differences):+0.0000;−0.0000} ± " +
-                $"{Statistics.StandardError(differences):0.0000} | {tP:0.000} | {wP:0.000} |"));
+            output.WriteLine($"| {metric} | {Number(Statistics.Mean(a))} ± {Number(Statistics.StandardError(a))} | " +
+                $"{Number(Statistics.Mean(b))} ± {Number(Statistics.StandardError(b))} | {Signed(Statistics.Mean(differences))} ± " +
+                $"{Number(Statistics.StandardError(differences))} | {Number(tP, 3)} | {Number(wP, 3)} |");
         }
         output.WriteLine();
 
@@ -54,8 +70,8 @@ internal static class Comparison
         {
             var values = reports.Select(r => r.Ensemble["average"][metric] ?? double.NaN).ToArray();
             var (seA, seB, seDifference) = bootstrap[metric];
-            output.WriteLine(string.Create(invariant, $"| {metric} | {values[0]:0.0000} ± {seA:0.0000} | {values[1]:0.0000} ± {seB:0.0000} | " +
-                $"{values[0] - values[1]:+0.0000;−0.0000} ± {seDifference:0.0000} |"));
+            output.WriteLine($"| {metric} | {Number(values[0])} ± {Number(seA)} | {Number(values[1])} ± {Number(seB)} | " +
+                $"{Signed(values[0] - values[1])} ± {Number(seDifference)} |");
         }
         output.WriteLine();
         var vote = reports[0].Ensemble["vote"];
@@ -75,6 +91,11 @@ internal static class Comparison
         };
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(dump, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     }
+
+    private static string Number(double value, int decimals = 5) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    /// <summary>A difference with its sign always shown (a typographic minus), even when it rounds to zero.</summary>
+    private static string Signed(double value) => (value < 0 ? "−" : "+") + Number(Math.Abs(value));
 
     private static EnsembleReport Aggregate(CampaignTestSet testSet, SideResult side) =>
         EnsembleAggregator.Aggregate(TaskKind.Binary, 2, testSet,

@@ -17,7 +17,7 @@ internal static class MemberExport
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     /// <summary>The activation and the initialisation scheme are written by their C# names (Relu, PyTorch, HeXavierUniform…).</summary>
-    public static void Write(string folder, CampaignSpec spec, Dataset data, CampaignPlan plan,
+    public static void Write(string folder, string title, CampaignSpec spec, Dataset data, CampaignPlan plan,
         IReadOnlyList<(int[] Train, int[] Validation)> memberRows)
     {
         var rowsFolder = Directory.CreateDirectory(Path.Combine(folder, "rows")).FullName;
@@ -34,6 +34,7 @@ internal static class MemberExport
         var stopping = training.EarlyStopping;
         var description = new
         {
+            Title = title,
             Campaign = spec.Name,
             Dataset = spec.Dataset.Path,
             data.Rows,

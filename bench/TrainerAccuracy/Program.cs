@@ -10,6 +10,8 @@ const string Usage = """
           he_xavier_uniform), and prints both sides' member and ensemble metrics with a paired test over members.
           Defaults: the spec's members, 2 workers (trainings at once, one thread each), --out bench/results/trainer-accuracy,
           --python /usr/bin/python3 (Debian's python3-torch), --script bench/trainer_accuracy.py.
+      report FOLDER...
+          prints the comparison of exports that compare wrote (bench/results/trainer-accuracy/<campaign>/<init>) again
       collider-data PATH [ROWS] [SEED]   writes the example data set (farm data generate's defaults: 66000 rows, seed 1)
       hastie-data PATH [ROWS] [SEED]     writes Hastie et al.'s 10-feature benchmark (default 12000 rows, seed 1)
     bench/run-trainer-accuracy.sh runs the comparison of docs/benchmarks.md.
@@ -21,6 +23,9 @@ try
     {
         case "compare" when args.Length >= 2:
             CompareCommand.Run(CompareCommand.Options.Parse(args[1..]), Console.Out);
+            return 0;
+        case "report" when args.Length >= 2:
+            foreach (var folder in args[1..]) Comparison.ReportExport(folder, Console.Out);
             return 0;
         case "collider-data" when args.Length is >= 2 and <= 4:
             await using (var writer = new StreamWriter(args[1]))

@@ -1,16 +1,18 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text.Json;
 
 namespace EnsembleFarm.TrainerAccuracy;
 
 /// <summary>
 /// Runs bench/trainer_accuracy.py on an export: <paramref name="workers"/> processes of one thread each, every one
-/// taking the members whose index modulo the worker count is its own, as the built-in side runs that many trainings at once.
+/// taking the members whose index modulo the worker count is its own, as the built-in side runs that many trainings at
+/// once. The script writes the export's <c>pytorch</c> folder; this adds the side's wall time.
 /// </summary>
 internal static class PyTorchSide
 {
-    public static SideResult Train(string exportFolder, string python, string script, int members, int workers)
+    public const string Name = "PyTorch";
+    public const string Folder = "pytorch";
+
+    public static void Train(string exportFolder, string python, string script, int workers)
     {
         var wall = Stopwatch.StartNew();
         var processes = Enumerable.Range(0, workers).Select(shard =>
@@ -25,21 +27,10 @@ internal static class PyTorchSide
         }).ToList();
         var errors = processes.Select(p => p.StandardError.ReadToEndAsync()).ToList();
         foreach (var process in processes) process.WaitForExit();
-        var failed = processes.Select((p, i) => (p.ExitCode, Error: errors[i].Result)).FirstOrDefault(r => r.ExitCode != 0);
-        if (failed.Error is not null) throw new InvalidOperationException($"{script} failed (exit {failed.ExitCode}):\n{failed.Error}");
-        var seconds = wall.Elapsed.TotalSeconds;
-
-        var folder = Path.Combine(exportFolder, "pytorch");
-        var predictions = new float[members][];
-        var epochs = new int[members];
-        var memberSeconds = new double[members];
-        for (var i = 0; i < members; i++)
+        for (var i = 0; i < processes.Count; i++)
         {
-            predictions[i] = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, $"member-{i:000}.f32"))).ToArray();
-            using var info = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, $"member-{i:000}.json")));
-            epochs[i] = info.RootElement.GetProperty("epochs").GetInt32();
-            memberSeconds[i] = info.RootElement.GetProperty("seconds").GetDouble();
+            if (processes[i].ExitCode != 0) throw new InvalidOperationException($"{script} failed (exit {processes[i].ExitCode}):\n{errors[i].Result}");
         }
-        return new SideResult("PyTorch", predictions, epochs, memberSeconds, seconds);
+        SideResult.SaveSide(Path.Combine(exportFolder, Folder), Name, wall.Elapsed.TotalSeconds);
     }
 }
