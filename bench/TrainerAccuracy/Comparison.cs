@@ -11,7 +11,7 @@ namespace EnsembleFarm.TrainerAccuracy;
 /// <summary>
 /// Compares two trainers' members on the same test part: per metric the members' means with their standard errors and
 /// a paired test over members (the same split and seed on both sides), then the ensembles of the average rule (the
-/// farm's <see cref="EnsembleAggregator"/>) with standard errors from a paired bootstrap over the test rows.
+/// farm's <see cref="EnsembleAggregator"/>) with standard errors from a paired bootstrap over members and test rows.
 /// </summary>
 internal static class Comparison
 {
@@ -62,8 +62,7 @@ internal static class Comparison
         }
         output.WriteLine();
 
-        var averaged = reports.Select(r => r.Rows.Select(row => row.Scores["average"][0]).ToArray()).ToArray();
-        var bootstrap = Bootstrap(testSet.Targets, averaged[0], averaged[1]);
+        var bootstrap = Bootstrap(testSet.Targets, ours.Predictions, theirs.Predictions);
         output.WriteLine($"| ensemble, average rule | {ours.Name} ± SE | {theirs.Name} ± SE | difference ± SE (paired bootstrap) |");
         output.WriteLine("|---|---:|---:|---:|");
         foreach (var metric in Metrics)
@@ -105,22 +104,26 @@ internal static class Comparison
         string.Create(CultureInfo.InvariantCulture, $"{side.Epochs.Average():0.0} ({side.Epochs.Min()}–{side.Epochs.Max()})");
 
     /// <summary>
-    /// Standard errors of both ensembles' metrics and of their difference over resamples of the test rows (the same rows
-    /// for both sides in each resample, so the difference's spread is the paired one).
+    /// Standard errors of both ensembles' metrics and of their difference, from resampling both what an ensemble depends
+    /// on: its members (training randomness: which splits and seeds it drew) and the test rows (which rows it is scored
+    /// on). Each resample draws members and rows with replacement and applies the same draw to both sides, so the
+    /// difference's spread is the paired one.
     /// </summary>
-    private static Dictionary<string, (double A, double B, double Difference)> Bootstrap(float[] labels, float[] a, float[] b)
+    private static Dictionary<string, (double A, double B, double Difference)> Bootstrap(float[] labels, float[][] a, float[][] b)
     {
         var rng = new Rng(BootstrapSeed);
-        var n = labels.Length;
+        var (members, n) = (a.Length, labels.Length);
         var samples = Metrics.ToDictionary(m => m, _ => (A: new List<double>(), B: new List<double>(), D: new List<double>()));
+        var (rows, multiplicity) = (new int[n], new int[members]);
         var (sampleLabels, sampleA, sampleB) = (new float[n], new float[n], new float[n]);
         for (var resample = 0; resample < BootstrapResamples; resample++)
         {
-            for (var i = 0; i < n; i++)
-            {
-                var row = rng.NextInt(n);
-                (sampleLabels[i], sampleA[i], sampleB[i]) = (labels[row], a[row], b[row]);
-            }
+            Array.Clear(multiplicity);
+            for (var k = 0; k < members; k++) multiplicity[rng.NextInt(members)]++;
+            for (var i = 0; i < n; i++) rows[i] = rng.NextInt(n);
+            Average(a, multiplicity, rows, sampleA);
+            Average(b, multiplicity, rows, sampleB);
+            for (var i = 0; i < n; i++) sampleLabels[i] = labels[rows[i]];
             foreach (var metric in Metrics)
             {
                 var (x, y) = (Score(metric, sampleA, sampleLabels), Score(metric, sampleB, sampleLabels));
@@ -131,6 +134,19 @@ internal static class Comparison
         }
         return samples.ToDictionary(s => s.Key, s =>
             (Statistics.StandardDeviation(s.Value.A), Statistics.StandardDeviation(s.Value.B), Statistics.StandardDeviation(s.Value.D)));
+    }
+
+    /// <summary>The average rule on a resample: each drawn member counted as often as it was drawn, on the drawn rows.</summary>
+    private static void Average(float[][] predictions, int[] multiplicity, int[] rows, float[] averages)
+    {
+        var sums = new double[rows.Length];
+        for (var m = 0; m < predictions.Length; m++)
+        {
+            if (multiplicity[m] == 0) continue;
+            var (member, weight) = (predictions[m], multiplicity[m]);
+            for (var i = 0; i < rows.Length; i++) sums[i] += weight * (double)member[rows[i]];
+        }
+        for (var i = 0; i < rows.Length; i++) averages[i] = (float)(sums[i] / predictions.Length);
     }
 
     private static double Score(string metric, float[] probabilities, float[] labels) => metric switch
