@@ -3,8 +3,8 @@
 # (examples/ensemble.yaml, the collider sample) and for Hastie et al.'s benchmark (bench/TrainerAccuracy/specs/hastie.yaml),
 # with model.init pytorch and he_xavier_uniform, the same members (splits, seeds, settings) trained by both, compared
 # member by member and as ensembles. Run as root from anywhere: it installs Debian's python3-torch when it is missing, and
-# OpenBLAS's OpenMP build, which torch uses through LD_LIBRARY_PATH (Debian's default reference BLAS made PyTorch's
-# members several times slower; the results do not depend on it).
+# OpenBLAS's OpenMP build, which torch then uses (also through LD_LIBRARY_PATH, as bench/run-trainer-vs-pytorch.sh, in
+# case the system BLAS points elsewhere): that bench found Debian's reference BLAS several times slower. For speed only.
 #
 # usage: bench/run-trainer-accuracy.sh [members (default: each spec's, 60)]
 set -euo pipefail
