@@ -272,11 +272,12 @@ public static class SpecParser
         var batchNorm = model.Flag("batch_norm");
         var residual = model.Flag("residual");
         var slope = model.Number("leaky_relu_slope", NumberRange.NonNegative);
+        var initialization = model.Choice("init", SpecVocabulary.Initializations);
         if (slope is not null && (activation ?? defaults.Activation) != Activation.LeakyRelu)
             model.Error("leaky_relu_slope", "applies only to activation 'leaky_relu'");
         model.RejectUnknownFields();
         if (AnyInvalid(model, ("hidden", hidden), ("activation", activation), ("dropout", dropout), ("batch_norm", batchNorm),
-                ("residual", residual), ("leaky_relu_slope", slope)))
+                ("residual", residual), ("leaky_relu_slope", slope), ("init", initialization)))
             return null;
         return new NetworkSpec(
             hidden ?? defaults.Hidden,
@@ -284,7 +285,8 @@ public static class SpecParser
             (float)(dropout ?? defaults.Dropout),
             batchNorm ?? defaults.BatchNorm,
             residual ?? defaults.Residual,
-            (float)(slope ?? defaults.LeakyReluSlope));
+            (float)(slope ?? defaults.LeakyReluSlope),
+            initialization ?? defaults.Initialization);
     }
 
     private static TrainingOptions? ReadTraining(SpecMapping root, TaskKind? task)

@@ -53,6 +53,15 @@ internal static class SpecVocabulary
         ("sigmoid", Activation.Sigmoid),
         ("gelu", Activation.Gelu));
 
+    public static readonly Vocabulary<Initialization> Initializations = new(
+        ("pytorch", Initialization.PyTorch),
+        ("he_uniform", Initialization.HeUniform),
+        ("he_normal", Initialization.HeNormal),
+        ("xavier_uniform", Initialization.XavierUniform),
+        ("xavier_normal", Initialization.XavierNormal),
+        ("orthogonal", Initialization.Orthogonal),
+        ("he_xavier_uniform", Initialization.HeXavierUniform));
+
     public static readonly Vocabulary<OptimizerKind> Optimizers = new(
         ("sgd", OptimizerKind.Sgd),
         ("adam", OptimizerKind.Adam),

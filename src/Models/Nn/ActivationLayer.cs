@@ -25,7 +25,7 @@ public sealed class ActivationLayer : Layer
     public Activation Kind { get; }
     public float LeakyReluSlope { get; }
 
-    /// <summary>Whether Kaiming initialisation suits the layer before this activation (Xavier otherwise).</summary>
+    /// <summary>Whether Kaiming initialisation suits the layer before this activation (Xavier otherwise), as <see cref="Initialization.HeXavierUniform"/> decides.</summary>
     public static bool IsReluLike(Activation kind) => kind is Activation.Relu or Activation.LeakyRelu or Activation.Gelu;
 
     public override void Reserve(int rows)

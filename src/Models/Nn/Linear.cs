@@ -21,13 +21,50 @@ public sealed class Linear : Layer
 
     public override IEnumerable<Parameter> Parameters => [Weight, Bias];
 
-    /// <summary>Kaiming/He uniform (for relu-like activations) or Xavier/Glorot uniform; biases start at zero.</summary>
-    public void Initialize(Rng rng, bool kaiming)
+    /// <summary>Draws the starting weights and biases by <paramref name="scheme"/> (formulas: <see cref="Initialization"/>).</summary>
+    /// <param name="followedBy">
+    /// The activation applied to this layer's outputs, null for the output layer; only
+    /// <see cref="Initialization.HeXavierUniform"/> depends on it.
+    /// </param>
+    public void Initialize(Initialization scheme, Rng rng, Activation? followedBy)
     {
-        var bound = kaiming ? MathF.Sqrt(6f / InputWidth) : MathF.Sqrt(6f / (InputWidth + OutputWidth));
+        ArgumentNullException.ThrowIfNull(rng);
         var weights = Weight.Value.Data;
-        for (var i = 0; i < weights.Length; i++) weights[i] = (2f * rng.NextSingle() - 1f) * bound;
-        Array.Clear(Bias.Value.Data);
+        var biases = Bias.Value.Data;
+        float fanIn = InputWidth;
+        float fanOut = OutputWidth;
+        var heBound = MathF.Sqrt(6f / fanIn);
+        var xavierBound = MathF.Sqrt(6f / (fanIn + fanOut));
+        Array.Clear(biases);
+        switch (scheme)
+        {
+            case Initialization.PyTorch:
+                var bound = 1f / MathF.Sqrt(fanIn);
+                WeightDraws.Uniform(weights, bound, rng);
+                WeightDraws.Uniform(biases, bound, rng);
+                break;
+            case Initialization.HeUniform:
+                WeightDraws.Uniform(weights, heBound, rng);
+                break;
+            case Initialization.HeNormal:
+                WeightDraws.Normal(weights, Math.Sqrt(2.0 / fanIn), rng);
+                break;
+            case Initialization.XavierUniform:
+                WeightDraws.Uniform(weights, xavierBound, rng);
+                break;
+            case Initialization.XavierNormal:
+                WeightDraws.Normal(weights, Math.Sqrt(2.0 / (fanIn + fanOut)), rng);
+                break;
+            case Initialization.Orthogonal:
+                WeightDraws.Orthogonal(weights, OutputWidth, InputWidth, rng);
+                break;
+            case Initialization.HeXavierUniform:
+                var reluLike = followedBy is { } activation && ActivationLayer.IsReluLike(activation);
+                WeightDraws.Uniform(weights, reluLike ? heBound : xavierBound, rng);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown initialisation scheme.");
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

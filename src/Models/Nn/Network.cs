@@ -28,16 +28,15 @@ public sealed class Network
         InputWidth = inputWidth;
         OutputWidth = outputWidth;
 
-        var initialization = new Rng(Rng.Derive(seed, InitializationStream));
+        var initializationRng = new Rng(Rng.Derive(seed, InitializationStream));
         var dropoutRng = new Rng(Rng.Derive(seed, DropoutStream));
-        var kaiming = ActivationLayer.IsReluLike(spec.Activation);
         var blocks = new List<Layer>();
         var width = inputWidth;
         for (var i = 0; i < spec.Hidden.Count; i++)
         {
             var hidden = spec.Hidden[i];
             var linear = new Linear($"layers.{i}", width, hidden);
-            linear.Initialize(initialization, kaiming);
+            linear.Initialize(spec.Initialization, initializationRng, spec.Activation);
             var block = new List<Layer> { linear };
             if (spec.BatchNorm) block.Add(new BatchNorm($"norms.{i}", hidden));
             block.Add(new ActivationLayer(spec.Activation, hidden, spec.LeakyReluSlope));
@@ -47,7 +46,7 @@ public sealed class Network
             width = hidden;
         }
         var output = new Linear($"layers.{spec.Hidden.Count}", width, outputWidth);
-        output.Initialize(initialization, kaiming: false);
+        output.Initialize(spec.Initialization, initializationRng, followedBy: null);
         blocks.Add(output);
 
         _body = new Sequential(blocks);
@@ -156,5 +155,7 @@ public sealed class Network
             throw new ArgumentException("NetworkSpec.LeakyReluSlope must be finite.", nameof(spec));
         if (!Enum.IsDefined(spec.Activation))
             throw new ArgumentException($"NetworkSpec.Activation {spec.Activation} is not a known activation.", nameof(spec));
+        if (!Enum.IsDefined(spec.Initialization))
+            throw new ArgumentException($"NetworkSpec.Initialization {spec.Initialization} is not a known initialisation scheme.", nameof(spec));
     }
 }

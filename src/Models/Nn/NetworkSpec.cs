@@ -11,10 +11,15 @@ public enum Activation { Relu, LeakyRelu, Tanh, Sigmoid, Gelu }
 /// <param name="BatchNorm">Batch normalisation between each hidden linear layer and its activation.</param>
 /// <param name="Residual">Skip connection around each hidden block whose input and output widths are equal.</param>
 /// <param name="LeakyReluSlope">Negative slope of <see cref="Activation.LeakyRelu"/>.</param>
+/// <param name="Initialization">
+/// How the linear layers draw their starting weights and biases from the training seed; PyTorch's <c>nn.Linear</c>
+/// default unless chosen (<see cref="Nn.Initialization.HeXavierUniform"/> is the farm's default before issue 10).
+/// </param>
 public sealed record NetworkSpec(
     IReadOnlyList<int> Hidden,
     Activation Activation = Activation.Relu,
     float Dropout = 0f,
     bool BatchNorm = false,
     bool Residual = false,
-    float LeakyReluSlope = 0.01f);
+    float LeakyReluSlope = 0.01f,
+    Initialization Initialization = Initialization.PyTorch);

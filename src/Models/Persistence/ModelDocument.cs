@@ -53,12 +53,20 @@ internal sealed record ModelDocument(
     }
 }
 
-internal sealed record NetworkDocument(IReadOnlyList<int> Hidden, Activation Activation, float Dropout, bool BatchNorm, bool Residual, float LeakyReluSlope)
+/// <param name="Initialization">
+/// How the weights started; it does not change what the model computes, but keeps <see cref="TrainedModel.Network"/>
+/// equal to the spec it was trained with. Absent from files written before issue 10, whose networks all started
+/// with <see cref="Nn.Initialization.HeXavierUniform"/>.
+/// </param>
+internal sealed record NetworkDocument(
+    IReadOnlyList<int> Hidden, Activation Activation, float Dropout, bool BatchNorm, bool Residual, float LeakyReluSlope,
+    Initialization? Initialization)
 {
     public static NetworkDocument From(NetworkSpec spec) =>
-        new([.. spec.Hidden], spec.Activation, spec.Dropout, spec.BatchNorm, spec.Residual, spec.LeakyReluSlope);
+        new([.. spec.Hidden], spec.Activation, spec.Dropout, spec.BatchNorm, spec.Residual, spec.LeakyReluSlope, spec.Initialization);
 
-    public NetworkSpec ToSpec() => new([.. Hidden], Activation, Dropout, BatchNorm, Residual, LeakyReluSlope);
+    public NetworkSpec ToSpec() =>
+        new([.. Hidden], Activation, Dropout, BatchNorm, Residual, LeakyReluSlope, Initialization ?? Nn.Initialization.HeXavierUniform);
 }
 
 internal sealed record StandardizerDocument(IReadOnlyList<float> Mean, IReadOnlyList<float> Scale);

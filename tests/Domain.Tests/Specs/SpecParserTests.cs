@@ -39,6 +39,7 @@ public class SpecParserTests
         Assert.Equal(3, spec.MaxAttempts);
         Assert.Equal(1, spec.Resources.Slots);
         Assert.Equal([32, 32], spec.Model.Hidden);
+        Assert.Equal(Initialization.PyTorch, spec.Model.Initialization);
         Assert.Equal(new TrainingOptions(), spec.Training);
     }
 
@@ -73,6 +74,7 @@ public class SpecParserTests
               dropout: 0.1
               batch_norm: true
               residual: true
+              init: orthogonal
             training:
               epochs: 12
               batch_size: 128
@@ -96,7 +98,7 @@ public class SpecParserTests
         Assert.Equal(new CsvDatasetOptions(spec.Dataset.Targets, TaskKind.Multiclass, "event", spec.Dataset.Features), spec.Dataset.CsvOptions);
         Assert.Equal(new TestPartSpec(0.25, 3, false), spec.Test);
         Assert.Equal([64, 64, 32], spec.Model.Hidden);
-        Assert.Equal(spec.Model with { Hidden = [] }, new NetworkSpec([], Activation.LeakyRelu, 0.1f, true, true, 0.2f));
+        Assert.Equal(spec.Model with { Hidden = [] }, new NetworkSpec([], Activation.LeakyRelu, 0.1f, true, true, 0.2f, Initialization.Orthogonal));
         var training = spec.Training;
         Assert.Equal(12, training.Epochs);
         Assert.Equal(128, training.BatchSize);
@@ -113,6 +115,38 @@ public class SpecParserTests
         Assert.Equal(new EnsembleSpec(10, 0.3, false), spec.Ensemble);
         Assert.Equal(1, spec.MaxAttempts);
         Assert.Equal(2, spec.Resources.Slots);
+    }
+
+    [Theory]
+    [InlineData("pytorch", Initialization.PyTorch)]
+    [InlineData("he_uniform", Initialization.HeUniform)]
+    [InlineData("he_normal", Initialization.HeNormal)]
+    [InlineData("xavier_uniform", Initialization.XavierUniform)]
+    [InlineData("xavier_normal", Initialization.XavierNormal)]
+    [InlineData("orthogonal", Initialization.Orthogonal)]
+    [InlineData("he_xavier_uniform", Initialization.HeXavierUniform)]
+    public void Model_init_names_each_initialisation_scheme(string name, Initialization scheme)
+    {
+        Assert.Equal(scheme, Parse(Header + BinaryDataset + $"model: {{init: {name}}}\n").Model.Initialization);
+        Assert.Equal(scheme, Parse(Header + BinaryDataset + $"model:\n  activation: tanh\n  init: {name}\n").Model.Initialization);
+    }
+
+    [Fact]
+    public void A_model_block_without_init_starts_like_pytorch()
+    {
+        Assert.Equal(Initialization.PyTorch, Parse(Header + BinaryDataset + "model: {hidden: [8]}\n").Model.Initialization);
+        Assert.Equal(Initialization.PyTorch, Parse(Header + BinaryDataset + "model: {init: }\n").Model.Initialization);
+    }
+
+    [Fact]
+    public void A_wrong_init_names_its_field_line_and_every_scheme()
+    {
+        var error = Assert.Single(Errors(Header + BinaryDataset + "model:\n  hidden: [8]\n  init: xavier_unifrom\n"));
+
+        Assert.Equal("model.init", error.Path);
+        Assert.Equal(7, error.Line);
+        Assert.Equal("must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; "
+            + "got 'xavier_unifrom'; did you mean 'xavier_uniform'?", error.Message);
     }
 
     [Fact]
@@ -275,6 +309,10 @@ public class SpecParserTests
         { Header + BinaryDataset + "model: {batch_norm: 1}\n", "model.batch_norm", "must be true or false, got '1'" },
         { Header + BinaryDataset + "model: {leaky_relu_slope: 0.1}\n", "model.leaky_relu_slope", "applies only to activation 'leaky_relu'" },
         { Header + BinaryDataset + "model: {leaky_relu_slope: -0.1, activation: leaky_relu}\n", "model.leaky_relu_slope", "must be a number >= 0, got '-0.1'" },
+        { Header + BinaryDataset + "model: {init: kaiming}\n", "model.init", "must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; got 'kaiming'" },
+        { Header + BinaryDataset + "model: {init: pytroch}\n", "model.init", "must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; got 'pytroch'; did you mean 'pytorch'?" },
+        { Header + BinaryDataset + "model: {init: [he_uniform]}\n", "model.init", "must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; got a list" },
+        { Header + BinaryDataset + "model: {initialization: pytorch}\n", "model.initialization", "unknown field 'initialization'; allowed here: hidden, activation, dropout, batch_norm, residual, leaky_relu_slope, init" },
         // training
         { Header + BinaryDataset + "training: {epochs: 0}\n", "training.epochs", "must be a whole number from 1 to 1000000, got '0'" },
         { Header + BinaryDataset + "training: {batch_size: 0}\n", "training.batch_size", "must be a whole number from 1 to 1048576, got '0'" },

@@ -8,7 +8,7 @@ public class LayerGradientTests
     private static Linear NewLinear(int inputs, int outputs)
     {
         var linear = new Linear("layers.0", inputs, outputs);
-        linear.Initialize(new Rng(5), kaiming: true);
+        linear.Initialize(Initialization.HeUniform, new Rng(5), Activation.Relu);
         Array.Copy(new[] { 0.3f, -0.2f, 0.1f, 0.5f }, linear.Bias.Value.Data, Math.Min(4, outputs));
         return linear;
     }

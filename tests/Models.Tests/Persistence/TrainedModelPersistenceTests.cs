@@ -13,7 +13,7 @@ public class TrainedModelPersistenceTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static TrainedModel TrainBinary() =>
-        Trainer.Fit(new NetworkSpec([8, 8], Activation.Gelu, Dropout: 0.1f, BatchNorm: true, Residual: true),
+        Trainer.Fit(new NetworkSpec([8, 8], Activation.Gelu, Dropout: 0.1f, BatchNorm: true, Residual: true, Initialization: Initialization.Orthogonal),
             TrainingData.Ring(200, seed: 1), null, new TrainingOptions { Epochs = 3, Seed = 2 }, ct: Ct).Model;
 
     [Fact]
@@ -82,8 +82,21 @@ public class TrainedModelPersistenceTests
         Assert.Equal("binary", (string?)json["task"]);
         Assert.Equal("gelu", (string?)json["network"]!["activation"]);
         Assert.True((bool?)json["network"]!["residual"]);
+        Assert.Equal("orthogonal", (string?)json["network"]!["initialization"]);
         Assert.Equal(4, json["standardizer"]!["mean"]!.AsArray().Count);
         Assert.Equal(4, json["featureNames"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void A_model_saved_before_initialisation_was_recorded_reads_as_started_by_the_old_default()
+    {
+        var (weights, json) = TrainBinary().Serialize();
+        var document = JsonNode.Parse(json)!;
+        Assert.True(document["network"]!.AsObject().Remove("initialization"));
+
+        var loaded = TrainedModel.Deserialize(weights, document.ToJsonString());
+
+        Assert.Equal(Initialization.HeXavierUniform, loaded.Network.Initialization);
     }
 
     [Fact]
