@@ -5,7 +5,6 @@ const string Usage = """
       gemm [--filter TEXT] [threads...]    GFLOP/s of Gemm on the benchmark's products beside the FMA peak (default threads 1 2)
       trainer <network> <threads> <reps>   training samples/s of Trainer.Fit, one JSON line per repetition
       networks                             the benchmark networks, one line each: name widths batch rows epochs
-      farm-overhead [SPEC]                 a campaign through a local farm vs the same trainings in this process (default examples/ensemble.yaml)
     bench/run-trainer-vs-pytorch.sh runs all of it against PyTorch.
     """;
 
@@ -32,8 +31,6 @@ try
             foreach (var shape in MlpShapes.All)
                 Console.WriteLine($"{shape.Name} {string.Join(',', shape.Widths)} {shape.BatchSize} {shape.Rows} {shape.Epochs}");
             return 0;
-        case "farm-overhead":
-            return await FarmOverhead.RunAsync(args[1..]);
         default:
             Console.Error.WriteLine(Usage);
             return 2;

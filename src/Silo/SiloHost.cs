@@ -30,8 +30,9 @@ public static class SiloHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
         builder.Services
             .AddSingleton(store)
-            .AddSingleton<DatasetCache>(_ => new DatasetCache())
-            .AddSingleton<ITrialTrainer, BuiltInTrainer>();
+            .AddSingleton<DatasetCache>(_ => new DatasetCache());
+        if (settings.Trainer == SiloTrainer.None) builder.Services.AddSingleton<ITrialTrainer, NoOpTrainer>();
+        else builder.Services.AddSingleton<ITrialTrainer, BuiltInTrainer>();
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);

@@ -26,7 +26,8 @@ public sealed record SiloSettings(
     int HttpPort,
     TimeSpan Lease,
     DrainMode Drain,
-    TimeSpan DrainTimeout)
+    TimeSpan DrainTimeout,
+    SiloTrainer Trainer = SiloTrainer.BuiltIn)
 {
     private const int DefaultSiloPort = FarmDefaults.SiloPort;
     private const int DefaultGatewayPort = FarmDefaults.GatewayPort;
@@ -51,8 +52,14 @@ public sealed record SiloSettings(
     public static readonly SiloSetting DrainTimeoutSetting = new("EnsembleFarm:Silo:DrainTimeout", "--drain-timeout",
         "How long 'finish' waits before giving trials back", "60s");
 
+    public static readonly SiloSetting TrainerSetting = new("EnsembleFarm:Silo:Trainer", "--trainer",
+        "builtin: the farm's dense-network trainer; none: train nothing (to measure the farm's own costs)", "builtin");
+
     public static IReadOnlyList<SiloSetting> All { get; } =
-        [StoreSetting, SlotsSetting, ClusterIdSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting, DrainTimeoutSetting];
+    [
+        StoreSetting, SlotsSetting, ClusterIdSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting,
+        DrainTimeoutSetting, TrainerSetting,
+    ];
 
     /// <summary>Flag → configuration key, for <c>AddCommandLine</c>.</summary>
     public static IDictionary<string, string> SwitchMappings => All.ToDictionary(s => s.Flag, s => s.Key);
@@ -78,11 +85,14 @@ public sealed record SiloSettings(
             "finish or release");
         var drainTimeout = Parse(configuration, DrainTimeoutSetting, errors, TimeSpan.FromSeconds(60),
             text => Duration.TryParse(text, out var d) && d >= TimeSpan.Zero ? (true, d) : (false, d), "a duration such as 60s or 5m");
+        var trainer = Parse(configuration, TrainerSetting, errors, SiloTrainer.BuiltIn,
+            text => text.ToLowerInvariant() switch { "builtin" => (true, SiloTrainer.BuiltIn), "none" => (true, SiloTrainer.None), _ => (false, SiloTrainer.BuiltIn) },
+            "builtin or none");
         if (new[] { siloPort, gatewayPort, httpPort }.Distinct().Count() < 3)
             errors.Add($"{SiloPortSetting.Flag} ({siloPort}), {GatewayPortSetting.Flag} ({gatewayPort}) and {HttpPortSetting.Flag} ({httpPort}) must differ");
         if (errors.Count > 0) return (null, errors);
         return (new SiloSettings(string.IsNullOrWhiteSpace(store) ? null : store, slots, clusterId, address, siloPort, gatewayPort, httpPort, lease, drain,
-            drainTimeout), []);
+            drainTimeout, trainer), []);
     }
 
     private static string? Value(IConfiguration configuration, SiloSetting setting) =>

@@ -64,6 +64,7 @@ public sealed class SiloSettingsTests
     [InlineData("--address", "localhost", "--address (or EnsembleFarm__Silo__Address): 'localhost' is not an IP address such as 10.0.0.5")]
     [InlineData("--lease", "soon", "--lease (or EnsembleFarm__Silo__Lease): 'soon' is not a duration such as 30s or 2m")]
     [InlineData("--drain", "wait", "--drain (or EnsembleFarm__Silo__Drain): 'wait' is not finish or release")]
+    [InlineData("--trainer", "pytorch", "--trainer (or EnsembleFarm__Silo__Trainer): 'pytorch' is not builtin or none")]
     [InlineData("--http-port", "21112", "--silo-port (21111), --gateway-port (21112) and --http-port (21112) must differ")]
     public void ABadValue_IsRefused_NamingTheFlagAndTheVariable(string flag, string value, string expected)
     {
