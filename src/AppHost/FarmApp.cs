@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleFarm.AppHost;
@@ -15,6 +16,9 @@ namespace EnsembleFarm.AppHost;
 /// </summary>
 internal static class FarmApp
 {
+    /// <summary>How long the silos may take to give their trials back when the farm stops.</summary>
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(60);
+
     public static async Task<int> RunAsync(FarmAppOptions options)
     {
         if (!File.Exists(options.SpecPath))
@@ -37,6 +41,9 @@ internal static class FarmApp
             .AddFilter("Aspire", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
             .AddFilter("Aspire.Hosting.DistributedApplication", LogLevel.Information));
+        // Ctrl+C and SIGTERM are this class's to handle: the host's console lifetime would start tearing the farm down
+        // at the same moment, before the silos have given their trials back.
+        builder.Services.AddSingleton<IHostLifetime, SignalsHandledByTheApp>();
         IReadOnlyList<string> silos;
         try
         {
@@ -61,12 +68,14 @@ internal static class FarmApp
             await app.StartAsync(interrupted.Token);
             var exitCode = await monitor.RunAsync(options.KeepRunning, interrupted.Token);
             monitor.Say("stopping the farm");
+            await monitor.StopFarmAsync(StopPatience);
             await app.StopAsync(CancellationToken.None);
             return exitCode;
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
             monitor.Say("stopping the farm: the silos give their running trials back; run the same command again to carry on");
+            await monitor.StopFarmAsync(StopPatience);
             await app.StopAsync(CancellationToken.None);
             return FarmExitCodes.Interrupted;
         }

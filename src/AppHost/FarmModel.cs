@@ -26,13 +26,13 @@ internal static class FarmModel
             store = server.ConnectionString;
         }
 
-        var silos = new List<IResourceBuilder<ProjectResource>>();
+        var silos = new List<IResourceBuilder<ExecutableResource>>();
         for (var i = 0; i < options.Silos; i++)
         {
             var name = options.IsCluster ? $"silo-{i + 1}" : "silo";
             // Each silo of a cluster on one machine needs its own ports; the first keeps the farm's defaults.
             var offset = 10 * i;
-            var silo = builder.AddProject<Projects.EnsembleFarm_Silo>(name)
+            var silo = AddDotnet(builder, name, new Projects.EnsembleFarm_Silo(), "farm-silo")
                 .WithEnvironment("EnsembleFarm__Store", store)
                 .WithEnvironment("EnsembleFarm__Silo__Slots", options.Slots.ToString())
                 .WithEnvironment("EnsembleFarm__Silo__SiloPort", (FarmDefaults.SiloPort + offset).ToString())
@@ -45,18 +45,31 @@ internal static class FarmModel
             silos.Add(silo);
         }
 
-        var campaign = builder.AddProject<Projects.EnsembleFarm_Client>(CampaignResource)
-            .WithArgs([
-                "run", options.SpecPath,
-                .. options.IsCluster ? new[] { "--cluster", store } : ["--gateway", $"127.0.0.1:{FarmDefaults.GatewayPort}"],
-            ]);
+        var campaign = AddDotnet(builder, CampaignResource, new Projects.EnsembleFarm_Client(), "farm",
+            ["run", options.SpecPath, .. options.IsCluster ? new[] { "--cluster", store } : ["--gateway", $"127.0.0.1:{FarmDefaults.GatewayPort}"]]);
         foreach (var silo in silos) campaign.WaitFor(silo);
         if (!File.Exists(datasetPath))
         {
-            var data = builder.AddProject<Projects.EnsembleFarm_Client>(DataResource)
-                .WithArgs("data", "generate", "--kind", task, "--out", datasetPath);
+            var data = AddDotnet(builder, DataResource, new Projects.EnsembleFarm_Client(), "farm", ["data", "generate", "--kind", task, "--out", datasetPath]);
             campaign.WaitForCompletion(data);
         }
         return [.. silos.Select(s => s.Resource.Name)];
+    }
+
+    /// <summary>
+    /// A farm program run by the dotnet host from its build output, which the AppHost's build produced beside its own
+    /// (bin/CONFIGURATION/TFM). Not through <c>dotnet run</c>: its wrapper process would stand between the orchestrator's
+    /// stop signal and the program, and a silo must get that signal itself to give its trials back.
+    /// </summary>
+    private static IResourceBuilder<ExecutableResource> AddDotnet(IDistributedApplicationBuilder builder, string name, IProjectMetadata project,
+        string assembly, string[]? args = null)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var (framework, configuration) = (output.Name, output.Parent!.Name);
+        var folder = Path.GetDirectoryName(project.ProjectPath)!;
+        var program = Path.Combine(folder, "bin", configuration, framework, assembly + ".dll");
+        if (!File.Exists(program))
+            throw new FarmAppException($"{program} is missing: build the AppHost first (dotnet build src/AppHost -c {configuration}), which builds it");
+        return builder.AddExecutable(name, "dotnet", folder, [program, .. args ?? []]).WithOtlpExporter();
     }
 }

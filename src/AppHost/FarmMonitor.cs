@@ -15,7 +15,7 @@ internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyLi
     private readonly ResourceNotificationService _notifications = services.GetRequiredService<ResourceNotificationService>();
     private readonly ResourceLoggerService _logs = services.GetRequiredService<ResourceLoggerService>();
     private readonly ResourceCommandService _commands = services.GetRequiredService<ResourceCommandService>();
-    private readonly HashSet<string> _followed = [];
+    private readonly Dictionary<string, string> _resourceIds = [];
     private readonly Dictionary<string, int> _restarts = [];
 
     public void Say(string message) => Write($"[apphost] {message}");
@@ -27,7 +27,7 @@ internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyLi
         await foreach (var change in _notifications.WatchAsync(ct))
         {
             var name = change.Resource.Name;
-            if (_followed.Add(change.ResourceId)) Follow(name, change.ResourceId, ct);
+            if (_resourceIds.TryAdd(name, change.ResourceId)) Follow(name, change.ResourceId, ct);
             var state = change.Snapshot.State?.Text;
             if (state is not ("Finished" or "Exited") || change.Snapshot.ExitCode is not { } exitCode) continue;
 
@@ -58,6 +58,30 @@ internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyLi
             }
         }
         return campaignExit ?? FarmExitCodes.Interrupted;
+    }
+
+    /// <summary>
+    /// Stops the campaign runner, then the silos, and waits until the silos have exited: a draining silo gives its trials
+    /// back before the AppHost ends (the orchestrator would otherwise take it down with the AppHost, mid-drain).
+    /// </summary>
+    public async Task StopFarmAsync(TimeSpan patience)
+    {
+        using var limit = new CancellationTokenSource(patience);
+        foreach (var name in (string[])[FarmModel.CampaignResource, .. silos])
+        {
+            if (!_resourceIds.TryGetValue(name, out var id)) continue;
+            try
+            {
+                var stopped = await _commands.ExecuteCommandAsync(id, KnownResourceCommands.StopCommand, limit.Token);
+                if (!stopped.Success) Say($"could not stop {name}: {stopped.Message}");
+                await _notifications.WaitForResourceAsync(name, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Say($"{name} did not stop within {patience.TotalSeconds:F0} s; it is stopped with the farm");
+                return;
+            }
+        }
     }
 
     /// <summary>Echoes a resource's console: all of the campaign runner's, the silos' warnings and errors.</summary>
@@ -94,8 +118,8 @@ internal sealed partial class FarmMonitor(IServiceProvider services, IReadOnlyLi
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")]
     private static partial Regex Timestamp();
 
-    /// <summary>Lines the orchestrator writes into a resource's console about starting it.</summary>
-    [GeneratedRegex("^(No custom certificate authorities|Executing command|Successfully executed command)")]
+    /// <summary>Lines the orchestrator writes into a resource's console about starting it (and waiting for what it waits for).</summary>
+    [GeneratedRegex("^(No custom certificate authorities|Executing command|Successfully executed command|Waiting for resource|Finished waiting for resource)")]
     private static partial Regex Orchestration();
 
     /// <summary>A silo's warning, error or critical line (its log format: "HH:mm:ss warn  …"), or its one-line refusal to start.</summary>

@@ -44,6 +44,8 @@ internal sealed partial class DispatcherGrain(
         var open = await store.ListOpenCampaignsAsync(cancellationToken);
         LogActivated(open.Count);
         foreach (var campaign in open) GrainFactory.GetGrain<ICampaignGrain>(campaign.Id).RefreshAsync().Ignore();
+        // After a restart the trials of silos that are gone need not wait for the first period.
+        if (open.Count > 0) await SweepAsync(cancellationToken);
     }
 
     public Task<bool> RegisterSiloAsync(SiloReport report)

@@ -21,6 +21,8 @@ public sealed class AppHostTests
             ["--spec", spec, "--store", folder["farm.db"], "--slots", "2"], Ct);
         await using var app = await builder.BuildAsync(Ct);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        // The data set is there already: nothing generates it.
+        Assert.DoesNotContain(app.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "data");
 
         await app.StartAsync(Ct);
         var finished = await notifications.WaitForResourceAsync("campaign", e => e.Snapshot.State?.Text is "Finished" or "Exited", Ct)
@@ -33,7 +35,6 @@ public sealed class AppHostTests
         Assert.Contains("Ensemble on the test part", logs);
         await using var store = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct);
         Assert.Equal(4, (await store.GetPredictionsAsync(1, Ct)).Count);
-        Assert.DoesNotContain(app.Services.GetRequiredService<DistributedApplicationModel>().Resources, r => r.Name == "data");
         await app.StopAsync(Ct);
     }
 

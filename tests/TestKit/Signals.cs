@@ -5,6 +5,7 @@ namespace EnsembleFarm.TestKit;
 /// <summary>POSIX signals for fault tests: what an operator, a supervisor or the kernel sends a process.</summary>
 public static partial class Signals
 {
+    public const int Interrupt = 2;
     public const int Term = 15;
     public const int Kill = 9;
     public const int Stop = 19;
