@@ -76,6 +76,22 @@ public sealed class AppHostProcessTests
         Assert.Contains(run.Lines, l => l.StartsWith("campaign 1 completed: 6/6 done", StringComparison.Ordinal));
     }
 
+    [Fact(Timeout = 900_000)]
+    public async Task AStoreDeletedMidRun_StopsTheFarmWithExitCodeFour_InsteadOfReportingSuccess()
+    {
+        using var folder = new TempFolder();
+        var spec = SmallCampaign.Write(folder.Path, members: 20, epochs: 400, rows: 2000);
+        await using var run = AppHostRun.Start("--spec", spec, "--store", folder["farm.db"], "--slots", "1");
+        await run.WaitForLineAsync(l => l.StartsWith("campaign 1 running: 1/20 done", StringComparison.Ordinal), Patience);
+
+        File.Delete(folder["farm.db"]);
+
+        Assert.True(await run.WaitForExitAsync(Patience) == FarmExitCodes.StoreUnusable, run.Output);
+        Assert.Contains(run.Lines, l => l.Contains($"The store file '{folder["farm.db"]}' does not exist"));
+        Assert.Contains("[apphost] silo stopped: its store cannot be used (exit code 4, its reason above); stopping the farm", run.Lines);
+        Assert.DoesNotContain(run.Lines, l => l.Contains("completed: 20/20"));
+    }
+
     /// <summary>The farm-silo process serving this store: the only one whose environment names it.</summary>
     private static int SiloProcessOf(string store)
     {

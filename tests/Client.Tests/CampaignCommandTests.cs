@@ -99,6 +99,18 @@ public sealed class CampaignCommandTests(FarmFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task A_regression_campaign_points_to_mean_vs_median_not_average_vs_vote()
+    {
+        SmallCampaign.WriteDataset(Farm.Folder);
+        var yaml = SmallCampaign.SpecYaml(2, name: "flow").Replace("task: binary", "task: regression", StringComparison.Ordinal);
+        var id = await Farm.SubmitAsync(yaml, "flow.yaml");
+
+        var watch = await Cli.To(Farm).RunAsync("watch", id.ToString());
+
+        Assert.EndsWith($"campaign {id} completed ('farm results {id}' for mean vs median)\n", watch.Output);
+    }
+
+    [Fact]
     public async Task Silos_lists_the_silo_with_its_slots()
     {
         await Eventually.TrueAsync(async () => (await Farm.Farm.ListSilosAsync()).Count == 1, TimeSpan.FromSeconds(20), "the silo to report");
