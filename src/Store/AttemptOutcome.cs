@@ -14,4 +14,7 @@ public enum AttemptOutcome
 
     /// <summary>Its campaign was cancelled or failed while it ran.</summary>
     Cancelled,
+
+    /// <summary>Stopped by its search's pruner: its learning curve did not promise enough.</summary>
+    Pruned,
 }

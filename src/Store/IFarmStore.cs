@@ -51,7 +51,22 @@ public interface IFarmStore : IAsyncDisposable
     /// </summary>
     Task<bool> FailCampaignAsync(long campaignId, string reason, CancellationToken ct = default);
 
+    /// <summary>
+    /// An open-ended campaign will get no more trials (its search's budget is spent): it ends as soon as none of its
+    /// trials is queued or running, at once when none is. Returns whether it has ended. Harmless on a sealed one.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
+    Task<bool> SealCampaignAsync(long campaignId, CancellationToken ct = default);
+
     // Trials -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Adds queued trials to an open-ended campaign that has not ended (a search creates each trial when a silo asks
+    /// for work) and returns them as stored. Nothing is added when the campaign has ended or is sealed (an empty list).
+    /// </summary>
+    /// <exception cref="ArgumentException">A trial's index is taken already, or a trial is not valid.</exception>
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
+    Task<IReadOnlyList<TrialRecord>> AddTrialsAsync(long campaignId, IReadOnlyList<NewTrial> trials, CancellationToken ct = default);
 
     Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(long campaignId, CancellationToken ct = default);
 
@@ -86,6 +101,12 @@ public interface IFarmStore : IAsyncDisposable
     /// <paramref name="retryable"/>), else it fails with the error; the campaign ends when no trial is open.
     /// </summary>
     Task<bool> FailTrialAsync(TrialLease lease, string error, bool retryable, CancellationToken ct = default);
+
+    /// <summary>
+    /// Ends a running trial as pruned at epoch <paramref name="step"/> with the pruner's reason (fenced); its learning
+    /// curve stays. Counts as a success for its campaign's ending.
+    /// </summary>
+    Task<bool> PruneTrialAsync(TrialLease lease, int step, string reason, CancellationToken ct = default);
 
     /// <summary>Gives an unfinished trial back to the queue without spending an attempt (a draining silo). Fenced.</summary>
     Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default);
@@ -124,6 +145,12 @@ public interface IFarmStore : IAsyncDisposable
     Task<IReadOnlyList<EpochMetrics>> GetEpochMetricsAsync(long trialId, CancellationToken ct = default);
 
     Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default);
+
+    /// <summary>The learning curves of the campaign's trials (their current attempts), by trial then epoch: what a pruner reads.</summary>
+    Task<IReadOnlyList<EpochMetrics>> GetCurvesAsync(long campaignId, CancellationToken ct = default);
+
+    /// <summary>The final metrics of the campaign's completed trials, by trial id: what a search's objectives read.</summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>>> GetFinalMetricsOfCampaignAsync(long campaignId, CancellationToken ct = default);
 
     /// <summary>Test-set predictions of the campaign's completed trials, by trial index.</summary>
     Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default);

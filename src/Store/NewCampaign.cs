@@ -5,6 +5,10 @@ namespace EnsembleFarm.Store;
 /// <param name="SpecYaml">The spec exactly as submitted, so a campaign can always be re-read and re-run.</param>
 /// <param name="DatasetSha256">Lower-case hex SHA-256 of the dataset file's bytes.</param>
 /// <param name="TestSet">The campaign's held-out rows, fixed for all its trials.</param>
+/// <param name="OpenEnded">
+/// Its trials are created as it goes (a search): it does not end when its trials have, only once it is sealed
+/// (<see cref="IFarmStore.SealCampaignAsync"/>), and it may start with none.
+/// </param>
 /// <param name="SubmissionKey">
 /// The same for two submissions of the same spec text on the same data (see <c>CampaignSubmission</c>): a client that
 /// was interrupted finds its unfinished campaign by it instead of submitting a duplicate.
@@ -19,4 +23,5 @@ public sealed record NewCampaign(
     string DatasetSha256,
     int MaxAttempts,
     CampaignTestSet TestSet,
-    string SubmissionKey);
+    string SubmissionKey,
+    bool OpenEnded = false);

@@ -11,31 +11,50 @@ public sealed partial class PostgresFarmStore
         return WriteOnceAsync(async session =>
         {
             var campaignId = await session.ScalarAsync<long>("""
-                INSERT INTO campaigns (name, kind, task, submission_key, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at)
-                VALUES (@name, @kind, @task, @key, @spec, @path, @sha, 'queued', @max, @now) RETURNING id;
+                INSERT INTO campaigns (name, kind, task, submission_key, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at, open_ended)
+                VALUES (@name, @kind, @task, @key, @spec, @path, @sha, 'queued', @max, @now, @open) RETURNING id;
                 """,
                 ("name", campaign.Name), ("kind", campaign.Kind), ("task", campaign.Task), ("key", campaign.SubmissionKey),
                 ("spec", campaign.SpecYaml), ("path", campaign.DatasetPath), ("sha", campaign.DatasetSha256),
-                ("max", campaign.MaxAttempts), ("now", session.Now)).ConfigureAwait(false);
+                ("max", campaign.MaxAttempts), ("now", session.Now), ("open", campaign.OpenEnded)).ConfigureAwait(false);
 
             // One statement for the test set and all trials, however many: one round trip to the server.
             await session.ExecuteAsync("""
                 INSERT INTO campaign_test_sets (campaign_id, row_count, row_indices, targets, target_width, ids_json)
                 VALUES (@id, @rows, @indices, @targets, @width, @ids);
-                INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots)
-                SELECT @id, t.idx, 'queued', t.params, t.split, t.init, t.slots
-                FROM unnest(@idx, @params, @split, @init, @slots) AS t(idx, params, split, init, slots);
-                """,
-                ("id", campaignId), ("rows", testSet.RowIndices.Length), ("indices", StoreCodec.ToBlob(testSet.RowIndices)),
-                ("targets", StoreCodec.ToBlob(testSet.Targets)), ("width", testSet.TargetWidth),
-                ("ids", testSet.Ids is null ? null : StoreCodec.StringsToJson(testSet.Ids)),
-                ("idx", trials.Select(t => t.Index).ToArray()), ("params", trials.Select(t => t.ParamsJson).ToArray()),
-                ("split", trials.Select(t => StoreCodec.SeedToColumn(t.SplitSeed)).ToArray()),
-                ("init", trials.Select(t => StoreCodec.SeedToColumn(t.InitSeed)).ToArray()),
-                ("slots", trials.Select(t => t.Slots).ToArray())).ConfigureAwait(false);
+                """ + InsertTrialsSql,
+                [
+                    ("id", campaignId), ("rows", testSet.RowIndices.Length), ("indices", StoreCodec.ToBlob(testSet.RowIndices)),
+                    ("targets", StoreCodec.ToBlob(testSet.Targets)), ("width", testSet.TargetWidth),
+                    ("ids", testSet.Ids is null ? null : StoreCodec.StringsToJson(testSet.Ids)), .. TrialColumnsOf(trials),
+                ]).ConfigureAwait(false);
             return campaignId;
         }, ct);
     }
+
+    /// <summary>Inserts the trials given as the arrays <see cref="TrialColumnsOf"/> names, for the campaign <c>@id</c>.</summary>
+    private const string InsertTrialsSql = """
+        INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots)
+        SELECT @id, t.idx, 'queued', t.params, t.split, t.init, t.slots
+        FROM unnest(@idx, @params, @split, @init, @slots) AS t(idx, params, split, init, slots);
+        """;
+
+    private static (string Name, object? Value)[] TrialColumnsOf(IReadOnlyList<NewTrial> trials) =>
+    [
+        ("idx", trials.Select(t => t.Index).ToArray()), ("params", trials.Select(t => t.ParamsJson).ToArray()),
+        ("split", trials.Select(t => StoreCodec.SeedToColumn(t.SplitSeed)).ToArray()),
+        ("init", trials.Select(t => StoreCodec.SeedToColumn(t.InitSeed)).ToArray()),
+        ("slots", trials.Select(t => t.Slots).ToArray()),
+    ];
+
+    public Task<bool> SealCampaignAsync(long campaignId, CancellationToken ct = default) =>
+        WriteOnceAsync(async session =>
+        {
+            await LockCampaignAsync(session, campaignId).ConfigureAwait(false);
+            await session.ExecuteAsync("UPDATE campaigns SET open_ended = false WHERE id = @id;", ("id", campaignId)).ConfigureAwait(false);
+            await EndCampaignIfDoneAsync(session, campaignId).ConfigureAwait(false);
+            return IsEnded(await LockCampaignAsync(session, campaignId).ConfigureAwait(false));
+        }, ct);
 
     public Task<CampaignRecord?> GetCampaignAsync(long campaignId, CancellationToken ct = default) =>
         ReadAsync(session => FindCampaignAsync(session, campaignId), ct);
@@ -152,7 +171,9 @@ public sealed partial class PostgresFarmStore
                    (COUNT(*) FILTER (WHERE state IN ('completed','pruned')))::integer
             FROM trials WHERE campaign_id = @id;
             """, reader => (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)), ("id", campaignId)).ConfigureAwait(false)).Single();
-        if (open > 0) return;
+        // An open-ended campaign (a search) waits for its grain to seal it: more trials may come.
+        if (open > 0 || await session.ScalarAsync<bool>("SELECT open_ended FROM campaigns WHERE id = @id;", ("id", campaignId)).ConfigureAwait(false))
+            return;
 
         if (succeeded > 0)
         {

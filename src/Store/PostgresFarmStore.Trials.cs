@@ -20,6 +20,31 @@ public sealed partial class PostgresFarmStore
     /// takes the ones that fit; a claim's lost acknowledgement hands the caller, on the next try, the trials the lost try
     /// took (see the class remarks), those still running under its lease.
     /// </remarks>
+    public Task<IReadOnlyList<TrialRecord>> AddTrialsAsync(long campaignId, IReadOnlyList<NewTrial> trials, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        StoreValidation.ValidateTrials(trials);
+        if (trials.Count == 0) return Task.FromResult<IReadOnlyList<TrialRecord>>([]);
+        return WriteOnceAsync<IReadOnlyList<TrialRecord>>(async session =>
+        {
+            await LockCampaignAsync(session, campaignId).ConfigureAwait(false);
+            var open = await session.ScalarAsync<bool>($"SELECT state IN {OpenCampaignStates} AND open_ended FROM campaigns WHERE id = @id;",
+                ("id", campaignId)).ConfigureAwait(false);
+            if (!open) return [];
+            var taken = await session.ScalarAsync<int?>("SELECT idx FROM trials WHERE campaign_id = @id AND idx = ANY(@idx) ORDER BY idx LIMIT 1;",
+                ("id", campaignId), ("idx", trials.Select(t => t.Index).ToArray())).ConfigureAwait(false);
+            if (taken is { } index) throw StoreRules.IndexTaken(campaignId, index);
+            await session.ExecuteAsync(InsertTrialsSql, [("id", campaignId), .. TrialColumnsOf(trials)]).ConfigureAwait(false);
+            return await TrialsByIndexAsync(session, campaignId, trials).ConfigureAwait(false);
+        },
+        added => JsonSerializer.Serialize(added.Select(t => t.Index)),
+        (session, _) => TrialsByIndexAsync(session, campaignId, trials), ct);
+    }
+
+    private static async Task<IReadOnlyList<TrialRecord>> TrialsByIndexAsync(PostgresSession session, long campaignId, IReadOnlyList<NewTrial> trials) =>
+        await session.ListAsync($"SELECT {TrialColumns} FROM trials t WHERE t.campaign_id = @id AND t.idx = ANY(@idx) ORDER BY t.idx;",
+            reader => ReadTrial(reader, 0), ("id", campaignId), ("idx", trials.Select(t => t.Index).ToArray())).ConfigureAwait(false);
+
     public Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(long campaignId, string siloId, int freeSlots, TimeSpan lease,
         CancellationToken ct = default)
     {
@@ -155,6 +180,25 @@ public sealed partial class PostgresFarmStore
         }, ct);
     }
 
+    public Task<bool> PruneTrialAsync(TrialLease lease, int step, string reason, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        StoreValidation.RequireText(reason, nameof(reason));
+        return WriteOnceAsync(async session =>
+        {
+            if (await LockTrialsCampaignAsync(session, lease.TrialId).ConfigureAwait(false) is not { } campaignId
+                || !await IsCurrentAsync(session, lease, "FOR NO KEY UPDATE").ConfigureAwait(false))
+                return false;
+            await EndAttemptAsync(session, lease, AttemptOutcome.Pruned, reason, ownerKnows: true).ConfigureAwait(false);
+            await session.ExecuteAsync("""
+                UPDATE trials SET state = 'pruned', finished_at = @now, lease_expires_at = NULL, error = @reason, pruned_step = @step WHERE id = @trial;
+                """, ("trial", lease.TrialId), ("now", session.Now), ("reason", reason), ("step", step)).ConfigureAwait(false);
+            await EndCampaignIfDoneAsync(session, campaignId).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
     public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);
@@ -260,14 +304,27 @@ public sealed partial class PostgresFarmStore
             FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
             WHERE e.trial_id = @trial ORDER BY e.epoch;
             """,
-            reader => new EpochMetrics(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2),
-                StoreCodec.MetricsFromJson(reader.GetString(3)), StoreCodec.FromUnixMs(reader.GetInt64(4))),
-            ("trial", trialId)).ConfigureAwait(false), ct);
+            ReadEpoch, ("trial", trialId)).ConfigureAwait(false), ct);
 
     public Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default) =>
         ReadAsync(async session =>
             await session.ScalarAsync<string>("SELECT metrics_json FROM final_metrics WHERE trial_id = @trial;", ("trial", trialId))
                 .ConfigureAwait(false) is { } json ? StoreCodec.MetricsFromJson(json) : null, ct);
+
+    public Task<IReadOnlyList<EpochMetrics>> GetCurvesAsync(long campaignId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<EpochMetrics>>(async session => await session.ListAsync("""
+            SELECT e.trial_id, e.attempt, e.epoch, e.metrics_json, e.recorded_at
+            FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
+            WHERE t.campaign_id = @campaign ORDER BY e.trial_id, e.epoch;
+            """, ReadEpoch, ("campaign", campaignId)).ConfigureAwait(false), ct);
+
+    public Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>>> GetFinalMetricsOfCampaignAsync(long campaignId,
+        CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>>>(async session => (await session.ListAsync("""
+            SELECT f.trial_id, f.metrics_json FROM final_metrics f JOIN trials t ON t.id = f.trial_id
+            WHERE t.campaign_id = @campaign AND t.state = 'completed';
+            """, reader => (reader.GetInt64(0), StoreCodec.MetricsFromJson(reader.GetString(1))), ("campaign", campaignId)).ConfigureAwait(false))
+            .ToDictionary(row => row.Item1, row => row.Item2), ct);
 
     public Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<TrialPredictions>>(async session => await session.ListAsync("""

@@ -114,6 +114,13 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_store_operations_age ON store_operations (recorded_at);
             """),
+        new(2, "open-ended campaigns (searches) and pruned trials", """
+            ALTER TABLE campaigns ADD COLUMN open_ended boolean NOT NULL DEFAULT false;
+            ALTER TABLE trials ADD COLUMN pruned_step integer;
+            ALTER TABLE trial_attempts DROP CONSTRAINT trial_attempts_outcome_check;
+            ALTER TABLE trial_attempts ADD CONSTRAINT trial_attempts_outcome_check
+                CHECK (outcome IN ('completed','failed','released','expired','cancelled','pruned'));
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

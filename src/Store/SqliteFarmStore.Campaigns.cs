@@ -11,11 +11,11 @@ public sealed partial class SqliteFarmStore
         return AsTask(() => Write((connection, transaction, now) =>
         {
             var campaignId = Scalar<long>(connection, transaction, """
-                INSERT INTO campaigns (name, kind, task, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at, submission_key)
-                VALUES (@name, @kind, @task, @spec, @path, @sha, 'queued', @max, @now, @key) RETURNING id;
+                INSERT INTO campaigns (name, kind, task, spec_yaml, dataset_path, dataset_sha256, state, max_attempts, created_at, submission_key, open_ended)
+                VALUES (@name, @kind, @task, @spec, @path, @sha, 'queued', @max, @now, @key, @open) RETURNING id;
                 """,
                 ("@name", campaign.Name), ("@kind", campaign.Kind), ("@task", campaign.Task), ("@spec", campaign.SpecYaml),
-                ("@key", campaign.SubmissionKey),
+                ("@key", campaign.SubmissionKey), ("@open", campaign.OpenEnded ? 1 : 0),
                 ("@path", campaign.DatasetPath), ("@sha", campaign.DatasetSha256), ("@max", campaign.MaxAttempts), ("@now", now));
 
             var testSet = campaign.TestSet;
@@ -27,22 +27,36 @@ public sealed partial class SqliteFarmStore
                 ("@targets", StoreCodec.ToBlob(testSet.Targets)), ("@width", testSet.TargetWidth),
                 ("@ids", testSet.Ids is null ? null : StoreCodec.StringsToJson(testSet.Ids)));
 
-            using var insertTrial = Command(connection, transaction, """
-                INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots)
-                VALUES (@campaign, @idx, 'queued', @params, @split, @init, @slots);
-                """,
-                ("@campaign", campaignId), ("@idx", 0), ("@params", ""), ("@split", 0L), ("@init", 0L), ("@slots", 0));
-            foreach (var trial in trials)
-            {
-                insertTrial.Parameters["@idx"].Value = trial.Index;
-                insertTrial.Parameters["@params"].Value = trial.ParamsJson;
-                insertTrial.Parameters["@split"].Value = StoreCodec.SeedToColumn(trial.SplitSeed);
-                insertTrial.Parameters["@init"].Value = StoreCodec.SeedToColumn(trial.InitSeed);
-                insertTrial.Parameters["@slots"].Value = trial.Slots;
-                insertTrial.ExecuteNonQuery();
-            }
+            InsertTrials(connection, transaction, campaignId, trials);
             return campaignId;
         }, ct));
+    }
+
+    public Task<bool> SealCampaignAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask(() => Write((connection, transaction, now) =>
+        {
+            RequireCampaignState(connection, transaction, campaignId);
+            Execute(connection, transaction, "UPDATE campaigns SET open_ended = 0 WHERE id = @id;", ("@id", campaignId));
+            EndCampaignIfDone(connection, transaction, campaignId, now);
+            return IsEnded(RequireCampaignState(connection, transaction, campaignId));
+        }, ct));
+
+    private static void InsertTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, IReadOnlyList<NewTrial> trials)
+    {
+        using var insertTrial = Command(connection, transaction, """
+            INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots)
+            VALUES (@campaign, @idx, 'queued', @params, @split, @init, @slots);
+            """,
+            ("@campaign", campaignId), ("@idx", 0), ("@params", ""), ("@split", 0L), ("@init", 0L), ("@slots", 0));
+        foreach (var trial in trials)
+        {
+            insertTrial.Parameters["@idx"].Value = trial.Index;
+            insertTrial.Parameters["@params"].Value = trial.ParamsJson;
+            insertTrial.Parameters["@split"].Value = StoreCodec.SeedToColumn(trial.SplitSeed);
+            insertTrial.Parameters["@init"].Value = StoreCodec.SeedToColumn(trial.InitSeed);
+            insertTrial.Parameters["@slots"].Value = trial.Slots;
+            insertTrial.ExecuteNonQuery();
+        }
     }
 
     public Task<CampaignRecord?> GetCampaignAsync(long campaignId, CancellationToken ct = default) =>
@@ -156,7 +170,8 @@ public sealed partial class SqliteFarmStore
                    COALESCE(SUM(state IN ('completed','pruned')), 0)
             FROM trials WHERE campaign_id = @id;
             """, reader => (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)), ("@id", campaignId)).Single();
-        if (open > 0) return;
+        // An open-ended campaign (a search) waits for its grain to seal it: more trials may come.
+        if (open > 0 || Scalar<long>(connection, transaction, "SELECT open_ended FROM campaigns WHERE id = @id;", ("@id", campaignId)) == 1) return;
 
         if (succeeded > 0)
         {

@@ -19,6 +19,27 @@ public sealed partial class SqliteFarmStore
             $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
             reader => ReadTrial(reader, 0), ("@id", trialId)).SingleOrDefault(), ct));
 
+    public Task<IReadOnlyList<TrialRecord>> AddTrialsAsync(long campaignId, IReadOnlyList<NewTrial> trials, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        StoreValidation.ValidateTrials(trials);
+        if (trials.Count == 0) return Task.FromResult<IReadOnlyList<TrialRecord>>([]);
+        return AsTask<IReadOnlyList<TrialRecord>>(() => Write<IReadOnlyList<TrialRecord>>((connection, transaction, _) =>
+        {
+            var open = List(connection, transaction, $"SELECT state IN {OpenCampaignStates}, open_ended FROM campaigns WHERE id = @id;",
+                reader => reader.GetInt64(0) == 1 && reader.GetInt64(1) == 1, ("@id", campaignId));
+            if (open.Count == 0) throw StoreRules.CampaignNotFound(campaignId);
+            if (!open[0]) return [];
+            var taken = trials.Where(t => Scalar<long>(connection, transaction,
+                "SELECT COUNT(*) FROM trials WHERE campaign_id = @campaign AND idx = @idx;", ("@campaign", campaignId), ("@idx", t.Index)) > 0).ToList();
+            if (taken.Count > 0) throw StoreRules.IndexTaken(campaignId, taken[0].Index);
+            InsertTrials(connection, transaction, campaignId, trials);
+            return List(connection, transaction, $"""
+                SELECT {TrialColumns} FROM trials t WHERE t.campaign_id = @campaign AND t.idx IN (SELECT value FROM json_each(@indices)) ORDER BY t.idx;
+                """, reader => ReadTrial(reader, 0), ("@campaign", campaignId), ("@indices", StoreCodec.IdsToJson([.. trials.Select(t => (long)t.Index)])));
+        }, ct));
+    }
+
     public Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(long campaignId, string siloId, int freeSlots, TimeSpan lease,
         CancellationToken ct = default)
     {
@@ -133,6 +154,24 @@ public sealed partial class SqliteFarmStore
         }, ct));
     }
 
+    public Task<bool> PruneTrialAsync(TrialLease lease, int step, string reason, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        StoreValidation.RequireText(reason, nameof(reason));
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            if (!IsCurrent(connection, transaction, lease)) return false;
+            EndAttempt(connection, transaction, lease, now, AttemptOutcome.Pruned, reason, ownerKnows: true);
+            Execute(connection, transaction, """
+                UPDATE trials SET state = 'pruned', finished_at = @now, lease_expires_at = NULL, error = @reason, pruned_step = @step WHERE id = @trial;
+                """, ("@trial", lease.TrialId), ("@now", now), ("@reason", reason), ("@step", step));
+            var campaignId = Scalar<long>(connection, transaction, "SELECT campaign_id FROM trials WHERE id = @trial;", ("@trial", lease.TrialId));
+            EndCampaignIfDone(connection, transaction, campaignId, now);
+            return true;
+        }, ct));
+    }
+
     public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);
@@ -224,14 +263,27 @@ public sealed partial class SqliteFarmStore
             FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
             WHERE e.trial_id = @trial ORDER BY e.epoch;
             """,
-            reader => new EpochMetrics(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2),
-                StoreCodec.MetricsFromJson(reader.GetString(3)), StoreCodec.FromUnixMs(reader.GetInt64(4))),
-            ("@trial", trialId)), ct));
+            ReadEpoch, ("@trial", trialId)), ct));
 
     public Task<IReadOnlyDictionary<string, double>?> GetFinalMetricsAsync(long trialId, CancellationToken ct = default) =>
         AsTask(() => Read(connection =>
             Scalar<string>(connection, null, "SELECT metrics_json FROM final_metrics WHERE trial_id = @trial;", ("@trial", trialId))
                 is { } json ? StoreCodec.MetricsFromJson(json) : null, ct));
+
+    public Task<IReadOnlyList<EpochMetrics>> GetCurvesAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask<IReadOnlyList<EpochMetrics>>(() => Read(connection => List(connection, null, """
+            SELECT e.trial_id, e.attempt, e.epoch, e.metrics_json, e.recorded_at
+            FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id AND t.attempt = e.attempt
+            WHERE t.campaign_id = @campaign ORDER BY e.trial_id, e.epoch;
+            """, ReadEpoch, ("@campaign", campaignId)), ct));
+
+    public Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>>> GetFinalMetricsOfCampaignAsync(long campaignId,
+        CancellationToken ct = default) =>
+        AsTask<IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>>>(() => Read(connection => List(connection, null, """
+            SELECT f.trial_id, f.metrics_json FROM final_metrics f JOIN trials t ON t.id = f.trial_id
+            WHERE t.campaign_id = @campaign AND t.state = 'completed';
+            """, reader => (reader.GetInt64(0), StoreCodec.MetricsFromJson(reader.GetString(1))), ("@campaign", campaignId))
+            .ToDictionary(row => row.Item1, row => row.Item2), ct));
 
     public Task<IReadOnlyList<TrialPredictions>> GetPredictionsAsync(long campaignId, CancellationToken ct = default) =>
         AsTask<IReadOnlyList<TrialPredictions>>(() => Read(connection => List(connection, null, """

@@ -120,6 +120,25 @@ internal static class SqliteSchema
             CREATE INDEX ix_campaigns_submission ON campaigns (submission_key) WHERE state IN ('queued','running');
             DROP TABLE silos;
             """, BackfillTasks),
+        new(3, "open-ended campaigns (searches) and pruned trials", """
+            ALTER TABLE campaigns ADD COLUMN open_ended INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE trials ADD COLUMN pruned_step INTEGER;
+            CREATE TABLE trial_attempts_v3 (
+                trial_id        INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+                attempt         INTEGER NOT NULL,
+                silo_id         TEXT    NOT NULL,
+                started_at      INTEGER NOT NULL,
+                ended_at        INTEGER,
+                outcome         TEXT    CHECK (outcome IN ('completed','failed','released','expired','cancelled','pruned')),
+                error           TEXT,
+                owner_notified  INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (trial_id, attempt)
+            );
+            INSERT INTO trial_attempts_v3 SELECT trial_id, attempt, silo_id, started_at, ended_at, outcome, error, owner_notified FROM trial_attempts;
+            DROP TABLE trial_attempts;
+            ALTER TABLE trial_attempts_v3 RENAME TO trial_attempts;
+            CREATE INDEX ix_attempts_unnotified ON trial_attempts (silo_id) WHERE owner_notified = 0;
+            """),
     ];
 
     /// <summary>

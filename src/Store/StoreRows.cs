@@ -19,9 +19,9 @@ internal static class StoreRows
     /// <summary>A trial's columns, from a table aliased <c>t</c>, in the order <see cref="ReadTrial"/> reads them.</summary>
     public const string TrialColumns =
         "t.id, t.campaign_id, t.idx, t.state, t.attempt, t.params_json, t.split_seed, t.init_seed, t.slots, " +
-        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error";
+        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error, t.pruned_step";
 
-    public const int TrialColumnCount = 14;
+    public const int TrialColumnCount = 15;
 
     /// <summary>An attempt's columns, in the order <see cref="ReadAttempt"/> reads them.</summary>
     public const string AttemptColumns = "trial_id, attempt, silo_id, started_at, ended_at, outcome, error";
@@ -55,7 +55,8 @@ internal static class StoreRows
         LeaseExpiresAt: NullableTime(reader, first + 10),
         StartedAt: NullableTime(reader, first + 11),
         FinishedAt: NullableTime(reader, first + 12),
-        Error: NullableString(reader, first + 13));
+        Error: NullableString(reader, first + 13),
+        PrunedStep: reader.IsDBNull(first + 14) ? null : reader.GetInt32(first + 14));
 
     /// <summary>A trial read with <see cref="TrialColumns"/> then <see cref="CampaignColumns"/>, as a claim hands it out.</summary>
     public static ClaimedTrial ReadClaimedTrial(DbDataReader reader, string siloId)
@@ -63,6 +64,10 @@ internal static class StoreRows
         var trial = ReadTrial(reader, 0);
         return new ClaimedTrial(trial, ReadCampaign(reader, TrialColumnCount), new TrialLease(trial.Id, trial.Attempt, siloId));
     }
+
+    /// <summary>An epoch's row read as trial_id, attempt, epoch, metrics_json, recorded_at.</summary>
+    public static EpochMetrics ReadEpoch(DbDataReader reader) => new(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2),
+        StoreCodec.MetricsFromJson(reader.GetString(3)), StoreCodec.FromUnixMs(reader.GetInt64(4)));
 
     public static TrialAttemptRecord ReadAttempt(DbDataReader reader) => new(
         reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), StoreCodec.FromUnixMs(reader.GetInt64(3)),

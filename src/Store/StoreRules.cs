@@ -25,6 +25,9 @@ internal static class StoreRules
         return chosen;
     }
 
+    public static ArgumentException IndexTaken(long campaignId, int index) =>
+        new($"Campaign {campaignId} has a trial with index {index} already.", "trials");
+
     public static KeyNotFoundException CampaignNotFound(long campaignId) => new($"Campaign {campaignId} does not exist.");
 
     /// <summary>The error a cancelled trial of a failed campaign carries.</summary>

@@ -26,8 +26,14 @@ internal static class StoreValidation
             throw new ArgumentException($"NewCampaign.MaxAttempts must be at least 1, got {campaign.MaxAttempts}.", nameof(campaign));
         ValidateTestSet(campaign.TestSet);
 
-        if (trials.Count == 0)
-            throw new ArgumentException("A campaign needs at least one trial.", nameof(trials));
+        if (trials.Count == 0 && !campaign.OpenEnded)
+            throw new ArgumentException("A campaign needs at least one trial (only an open-ended one may start with none).", nameof(trials));
+        ValidateTrials(trials);
+    }
+
+    /// <summary>Indices not negative and distinct, slots at least one, parameters a JSON object.</summary>
+    public static void ValidateTrials(IReadOnlyList<NewTrial> trials)
+    {
         var indices = new HashSet<int>();
         for (var i = 0; i < trials.Count; i++)
         {

@@ -1,6 +1,7 @@
 namespace EnsembleFarm.Store;
 
 /// <param name="Owner">The silo that runs the current attempt (or ran the last one).</param>
+/// <param name="PrunedStep">The epoch at which its search's pruner stopped it (its reason is <paramref name="Error"/>); null unless pruned.</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
 public sealed record TrialRecord(
     long Id,
@@ -16,7 +17,8 @@ public sealed record TrialRecord(
     DateTimeOffset? LeaseExpiresAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error,
+    int? PrunedStep = null)
 {
     /// <summary>Queued or running: the campaign still waits for it.</summary>
     public bool IsOpen => State is TrialState.Queued or TrialState.Running;

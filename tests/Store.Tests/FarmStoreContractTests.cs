@@ -654,6 +654,71 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.Equal(AttemptOutcome.Completed, Assert.Single(await store.GetAttemptsAsync(claimed.Trial.Id, Ct)).Outcome);
     }
 
+    // Searches: open-ended campaigns, pruning, curves ----------------------------------------------
+
+    [Fact]
+    public async Task AnOpenEndedCampaign_StartsEmpty_TakesTrialsAsItGoes_AndEndsOnlyOnceSealed()
+    {
+        var store = await NewStoreAsync();
+        var id = await store.CreateCampaignAsync(Campaign("search") with { OpenEnded = true }, [], Ct);
+        Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 0), await store.GetProgressAsync(id, Ct));
+
+        var added = await store.AddTrialsAsync(id, [new NewTrial(0, """{"lr":0.1}""", 1, 2)], Ct);
+        Assert.Equal([(0, TrialState.Queued, """{"lr":0.1}""")], added.Select(t => (t.Index, t.State, t.ParamsJson)));
+        Assert.True(await store.CompleteTrialAsync((await ClaimOneAsync(store, id)).Lease, Outcome(), Ct));
+        Assert.Equal(CampaignState.Running, (await store.GetCampaignAsync(id, Ct))!.State);
+
+        await store.AddTrialsAsync(id, [new NewTrial(1, "{}", 3, 4)], Ct);
+        var second = await ClaimOneAsync(store, id);
+        Assert.False(await store.SealCampaignAsync(id, Ct));
+        Assert.Empty(await store.AddTrialsAsync(id, [new NewTrial(2, "{}", 5, 6)], Ct));
+        Assert.True(await store.CompleteTrialAsync(second.Lease, Outcome(), Ct));
+
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(id, Ct))!.State);
+        Assert.True(await store.SealCampaignAsync(id, Ct));
+        Assert.Equal(2, (await store.GetTrialsAsync(id, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task AddTrials_RefusesATakenIndex_AndAClosedCampaignGetsNone()
+    {
+        var store = await NewStoreAsync();
+        var search = await store.CreateCampaignAsync(Campaign("search") with { OpenEnded = true }, [new NewTrial(0, "{}", 1, 2)], Ct);
+        var ensemble = await store.CreateCampaignAsync(Campaign("ensemble"), Trials(1), Ct);
+
+        var taken = await Assert.ThrowsAsync<ArgumentException>(() => store.AddTrialsAsync(search, [new NewTrial(0, "{}", 1, 2)], Ct));
+        Assert.Contains("index 0", taken.Message);
+        Assert.Empty(await store.AddTrialsAsync(ensemble, [new NewTrial(5, "{}", 1, 2)], Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AddTrialsAsync(404, [new NewTrial(0, "{}", 1, 2)], Ct));
+        Assert.False(await store.SealCampaignAsync(search, Ct));
+        Assert.Single(await store.GetTrialsAsync(search, Ct));
+    }
+
+    [Fact]
+    public async Task Prune_EndsTheTrialAtItsStepWithTheReason_KeepsItsCurve_AndIsFenced()
+    {
+        var store = await NewStoreAsync();
+        var id = await store.CreateCampaignAsync(Campaign("search") with { OpenEnded = true }, Trials(2), Ct);
+        var claims = await store.ClaimTrialsAsync(id, "silo-a", 2, Lease, Ct);
+        Assert.True(await store.ReportEpochsAsync(claims[0].Lease, [(1, Metrics(0.9)), (2, Metrics(0.8))], Ct));
+        Assert.True(await store.CompleteTrialAsync(claims[1].Lease, Outcome(), Ct));
+
+        Assert.False(await store.PruneTrialAsync(claims[0].Lease with { SiloId = "other" }, 2, "worse", Ct));
+        Assert.True(await store.PruneTrialAsync(claims[0].Lease, 2, "val_loss 0.8 at epoch 2 is worse than the median 0.5", Ct));
+
+        var pruned = await store.GetTrialAsync(claims[0].Trial.Id, Ct);
+        Assert.Equal((TrialState.Pruned, 2, "val_loss 0.8 at epoch 2 is worse than the median 0.5"), (pruned!.State, pruned.PrunedStep, pruned.Error));
+        Assert.Equal(AttemptOutcome.Pruned, Assert.Single(await store.GetAttemptsAsync(pruned.Id, Ct)).Outcome);
+        Assert.False(await store.ReportEpochsAsync(claims[0].Lease, [(3, Metrics(0.7))], Ct));
+        var curves = await store.GetCurvesAsync(id, Ct);
+        Assert.Equal([(claims[0].Trial.Id, 1), (claims[0].Trial.Id, 2)], curves.Select(e => (e.TrialId, e.Epoch)));
+        Assert.Equal([claims[1].Trial.Id], (await store.GetFinalMetricsOfCampaignAsync(id, Ct)).Keys);
+        Assert.Equal(0.75, (await store.GetFinalMetricsOfCampaignAsync(id, Ct))[claims[1].Trial.Id]["auc"]);
+
+        Assert.True(await store.SealCampaignAsync(id, Ct));
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(id, Ct))!.State);
+    }
+
     // Concurrency --------------------------------------------------------------------------------
 
     [Fact]
