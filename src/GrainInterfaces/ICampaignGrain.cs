@@ -20,7 +20,13 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     /// </summary>
     Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, TimeSpan lease);
 
-    /// <summary>A silo has stored how a trial's attempt ended (completed, failed, released, or stopped).</summary>
+    /// <summary>
+    /// A silo has stored these epochs of a running trial of a search: the campaign's pruner judges its learning curve
+    /// against the others'. Null: go on; a verdict: stop it as pruned (ensembles, and searches without a pruner, never prune).
+    /// </summary>
+    Task<PruneVerdict?> ReportEpochsAsync(long trialId, int attempt, IReadOnlyList<TrialEpoch> epochs);
+
+    /// <summary>A silo has stored how a trial's attempt ended (completed, failed, released, pruned, or stopped).</summary>
     Task TrialEndedAsync(long trialId);
 
     /// <summary>The store changed behind the grain's back (trials of a dead silo requeued): reload.</summary>

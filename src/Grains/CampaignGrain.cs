@@ -54,6 +54,9 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         return claims;
     }
 
+    public Task<PruneVerdict?> ReportEpochsAsync(long trialId, int attempt, IReadOnlyList<TrialEpoch> epochs) =>
+        Task.FromResult<PruneVerdict?>(null);
+
     public async Task TrialEndedAsync(long trialId)
     {
         if (_campaign is null) return;

@@ -18,7 +18,7 @@ public sealed class FarmMetrics : IDisposable
         _meter = meters.Create(MeterName);
         TrialsStarted = _meter.CreateCounter<long>("ensemblefarm.trials.started", "{trial}", "Trial attempts that started training on this silo");
         TrialsEnded = _meter.CreateCounter<long>("ensemblefarm.trials.ended", "{trial}",
-            "Trial attempts that ended on this silo, by outcome (completed, failed, released, stopped)");
+            "Trial attempts that ended on this silo, by outcome (completed, pruned, failed, released, stopped)");
         TrialsRunning = _meter.CreateUpDownCounter<long>("ensemblefarm.trials.running", "{trial}", "Trials training on this silo now");
         _meter.CreateObservableGauge("ensemblefarm.trials.queued", () => Volatile.Read(ref _queued), "{trial}",
             "Trials waiting for a slot in the cluster (reported by the silo that hosts the dispatcher)");

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using EnsembleFarm.Store;
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Grains.Training;
 
 namespace EnsembleFarm.Grains.Running;
@@ -30,18 +31,28 @@ internal sealed class LeasedTrialProgress : ITrialProgress
     private readonly TrialLease _lease;
     private readonly Action _onLeaseLost;
     private readonly FarmMetrics _metrics;
+    private readonly Func<IReadOnlyList<TrialEpoch>, Task<PruneVerdict?>>? _judge;
+    private readonly Action<PruneVerdict> _onPruned;
     private readonly Channel<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> _pending =
         Channel.CreateUnbounded<(int, IReadOnlyDictionary<string, double>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task<bool> _writer;
     private volatile bool _refused;
     private volatile ExceptionDispatchInfo? _writeFailure;
 
-    public LeasedTrialProgress(IFarmStore store, TrialLease lease, Action onLeaseLost, FarmMetrics metrics)
+    /// <param name="judge">
+    /// Asked after each stored batch whether the trial should go on (a search's pruner, through its campaign's grain);
+    /// null when nothing prunes this trial.
+    /// </param>
+    /// <param name="onPruned">Stops the training when the judge says so.</param>
+    public LeasedTrialProgress(IFarmStore store, TrialLease lease, Action onLeaseLost, FarmMetrics metrics,
+        Func<IReadOnlyList<TrialEpoch>, Task<PruneVerdict?>>? judge = null, Action<PruneVerdict>? onPruned = null)
     {
         _store = store;
         _lease = lease;
         _onLeaseLost = onLeaseLost;
         _metrics = metrics;
+        _judge = judge;
+        _onPruned = onPruned ?? (_ => { });
         _writer = Task.Run(WriteAsync);
     }
 
@@ -75,7 +86,20 @@ internal sealed class LeasedTrialProgress : ITrialProgress
         await _writer.ConfigureAwait(false);
     }
 
-    /// <returns>False when a write was refused; the writer then stops and drops what is queued.</returns>
+    /// <summary>The judge's verdict; a judge that cannot be reached (its grain moving) lets the trial go on.</summary>
+    private async Task<PruneVerdict?> JudgeAsync(List<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> batch)
+    {
+        try
+        {
+            return await _judge!([.. batch.Select(e => new TrialEpoch(e.Epoch, e.Metrics))]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    /// <returns>False when a write was refused or the trial was pruned; the writer then stops and drops what is queued.</returns>
     private async Task<bool> WriteAsync()
     {
         var batch = new List<(int Epoch, IReadOnlyDictionary<string, double> Metrics)>();
@@ -99,6 +123,13 @@ internal sealed class LeasedTrialProgress : ITrialProgress
             {
                 _refused = true;
                 _onLeaseLost();
+                return false;
+            }
+            if (_judge is not null && await JudgeAsync(batch).ConfigureAwait(false) is { } verdict)
+            {
+                // Stopped like a refused write: no more reports, and what it trains meanwhile is not stored.
+                _refused = true;
+                _onPruned(verdict);
                 return false;
             }
         }

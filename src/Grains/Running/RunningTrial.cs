@@ -1,3 +1,4 @@
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Grains.Running;
@@ -18,6 +19,15 @@ internal sealed class RunningTrial(ClaimedTrial claim, IReadOnlyList<string> slo
 
     /// <summary>Why the trial was stopped; the first reason given wins.</summary>
     public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+    /// <summary>Why its search's pruner stopped it, when it did.</summary>
+    public PruneVerdict? Verdict { get; private set; }
+
+    public void Prune(PruneVerdict verdict)
+    {
+        Verdict = verdict;
+        Stop(StopReason.Pruned);
+    }
 
     public void Stop(StopReason reason)
     {

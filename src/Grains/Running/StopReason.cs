@@ -13,4 +13,7 @@ internal enum StopReason
 
     /// <summary>The store cannot be used: nothing can be written.</summary>
     StoreLost,
+
+    /// <summary>Its search's pruner stopped it: end it as pruned.</summary>
+    Pruned,
 }

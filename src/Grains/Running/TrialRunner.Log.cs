@@ -18,6 +18,9 @@ public sealed partial class TrialRunner
     [LoggerMessage(Level = LogLevel.Warning, Message = "campaign {CampaignId} #{Index} failed on attempt {Attempt}: {Error}")]
     private partial void LogTrialFailed(long campaignId, int index, int attempt, string error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} #{Index} pruned at epoch {Step}: {Reason}")]
+    private partial void LogPruned(long campaignId, int index, int step, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} #{Index} given back to the queue")]
     private partial void LogReleased(long campaignId, int index);
 

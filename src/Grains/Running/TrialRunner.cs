@@ -208,6 +208,14 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
                     return "released";
                 case StopReason.StoreLost:
                     return "stopped";
+                case StopReason.Pruned when running.Verdict is { } verdict:
+                    if (!await _store.PruneTrialAsync(lease, verdict.Step, verdict.Reason, CancellationToken.None))
+                    {
+                        LogNoLongerOurs(claim.Campaign.Id, claim.Trial.Index);
+                        return "stopped";
+                    }
+                    LogPruned(claim.Campaign.Id, claim.Trial.Index, verdict.Step, verdict.Reason);
+                    return "pruned";
                 default:
                     LogNoLongerOurs(claim.Campaign.Id, claim.Trial.Index);
                     return "stopped";
@@ -260,7 +268,12 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     /// <exception cref="OperationCanceledException">The trial was stopped, or a report was refused (it is no longer ours).</exception>
     private async Task<TrialOutcome> TrainAsync(RunningTrial running)
     {
-        var progress = new LeasedTrialProgress(_store, running.Claim.Lease, () => running.Stop(StopReason.NotOurs), _metrics);
+        var claim = running.Claim;
+        // Ensembles have no pruner; a search's campaign grain judges each stored batch of epochs.
+        Func<IReadOnlyList<TrialEpoch>, Task<PruneVerdict?>>? judge = claim.Campaign.Kind == "ensemble"
+            ? null
+            : epochs => _grains.GetGrain<ICampaignGrain>(claim.Campaign.Id).ReportEpochsAsync(claim.Trial.Id, claim.Lease.Attempt, epochs);
+        var progress = new LeasedTrialProgress(_store, claim.Lease, () => running.Stop(StopReason.NotOurs), _metrics, judge, running.Prune);
         TrialOutcome outcome;
         try
         {
