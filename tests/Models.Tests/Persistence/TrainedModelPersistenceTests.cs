@@ -105,4 +105,23 @@ public class TrainedModelPersistenceTests
         Assert.Contains("1 feature columns but the model was trained on 4", Assert.Throws<ArgumentException>(() => model.Predict(narrow)).Message);
         Assert.Throws<ArgumentException>(() => model.Predict(new float[7], 2));
     }
+
+    [Fact]
+    public void Batches_of_whole_inference_chunks_predict_bit_identically_to_one_call_on_all_rows()
+    {
+        var model = TrainBinary();
+        var data = TrainingData.Ring(3 * TrainedModel.InferenceChunkRows + 77, seed: 5);
+        var whole = model.Predict(data);
+
+        var batched = new float[data.Rows];
+        var batchRows = 2 * TrainedModel.InferenceChunkRows;
+        for (var start = 0; start < data.Rows; start += batchRows)
+        {
+            var rows = Math.Min(batchRows, data.Rows - start);
+            model.Predict(data.Features.AsSpan(start * data.Columns, rows * data.Columns), rows, batched.AsSpan(start));
+        }
+
+        Assert.Equal(whole, batched);
+        Assert.Throws<ArgumentException>(() => model.Predict(data.Features.AsSpan(0, 2 * data.Columns), 2, new float[1]));
+    }
 }
