@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EnsembleFarm.Domain.Statistics;
 
 namespace EnsembleFarm.Domain.Aggregation;
 
@@ -19,7 +20,14 @@ namespace EnsembleFarm.Domain.Aggregation;
 /// <param name="Rules">The combination rules, in the order to show them (keys of every rule dictionary).</param>
 /// <param name="TieRule">How a classification vote with no single winner is decided; null for regression.</param>
 /// <param name="Ensemble">Rule → metric → value, with every member combined.</param>
+/// <param name="Bootstrap">How the intervals were computed (percentile bootstrap over test rows).</param>
+/// <param name="Intervals">
+/// Rule → metric → its confidence interval; an interval is null where the metric is undefined or a resample left it
+/// undefined. Null when the bootstrap was skipped (0 resamples).
+/// </param>
 /// <param name="MemberSummary">Metric → its spread over the members, each scored on its own.</param>
+/// <param name="MemberMeanIntervals">Metric → the confidence interval of the members' mean (the summary's mean); null when the bootstrap was skipped.</param>
+/// <param name="Comparisons">First rule − second rule, then first rule − mean member (see <see cref="EnsembleComparison"/>).</param>
 /// <param name="MemberResults">Each member's own metrics, in member index order.</param>
 /// <param name="SizeCurve">The rules' metrics when only the first n members (by index) are combined.</param>
 /// <param name="Disagreements">The test rows where the classification rules decide differently (none for regression).</param>
@@ -33,7 +41,11 @@ public sealed record EnsembleReport(
     IReadOnlyList<RuleInfo> Rules,
     string? TieRule,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>> Ensemble,
+    BootstrapOptions? Bootstrap,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ConfidenceInterval?>>? Intervals,
     IReadOnlyDictionary<string, MetricSummary> MemberSummary,
+    IReadOnlyDictionary<string, ConfidenceInterval?>? MemberMeanIntervals,
+    IReadOnlyList<EnsembleComparison>? Comparisons,
     IReadOnlyList<MemberResult> MemberResults,
     IReadOnlyList<SizePoint> SizeCurve,
     IReadOnlyList<RowPrediction> Disagreements,

@@ -10,9 +10,11 @@ namespace EnsembleFarm.Domain.Aggregation;
 /// "median", one value per regression target.
 /// </param>
 /// <param name="Decisions">Rule → the class it decides (classification); null for regression.</param>
+/// <param name="Spread">How the members' own predictions for the row spread.</param>
 public sealed record RowPrediction(
     int Row,
     string? Id,
     float[] Target,
     IReadOnlyDictionary<string, float[]> Scores,
-    IReadOnlyDictionary<string, int>? Decisions);
+    IReadOnlyDictionary<string, int>? Decisions,
+    MemberSpread Spread);
