@@ -114,6 +114,17 @@ public sealed class TrainedModel
         }
     }
 
+    /// <summary>
+    /// An independent copy with its own buffers that predicts bit-identically: predictions on one model are serialised, so
+    /// a caller that runs a model on several threads at once gives each thread a copy.
+    /// </summary>
+    public TrainedModel Clone()
+    {
+        var network = new Network(Network, InputWidth, OutputWidth, seed: 0);
+        for (var i = 0; i < network.State.Count; i++) _network.State[i].Data.CopyTo(network.State[i].Data, 0);
+        return new TrainedModel(network, Task, ClassCount, Standardizer, FeatureNames);
+    }
+
     /// <summary>Writes model.safetensors and model.json into <paramref name="directory"/> (created if missing).</summary>
     public void Save(string directory)
     {

@@ -7,8 +7,9 @@ namespace EnsembleFarm.Domain.Prediction;
 /// <summary>
 /// Runs a stored ensemble on new rows: every member's network on every row, combined by the same rules as the
 /// campaign's report (binary and multi-class: average and vote, with the vote's tie rule; regression: mean and median),
-/// with the members' spread. The CSV is streamed in batches of <see cref="BatchRows"/> rows, the members of a batch run
-/// in parallel, and every buffer is reused, so memory does not grow with the file. A member's prediction for a row is
+/// with the members' spread. The CSV is streamed in batches of <see cref="BatchRows"/> rows through a pipeline: one
+/// thread reads, each worker thread predicts whole batches with its own copies of the members, and the calling thread
+/// writes in file order; buffers are reused, so memory does not grow with the file. A member's prediction for a row is
 /// bit-identical to <see cref="TrainedModel.Predict(ReadOnlySpan{float}, int)"/> on the whole file, and the combined
 /// columns to what the report gives for the same predictions. Output columns: <see cref="Columns"/>; docs/results.md.
 /// </summary>
@@ -86,7 +87,7 @@ public sealed class EnsemblePredictor
     /// <exception cref="DataFormatException">
     /// The input is empty or has no data rows; a feature column is missing or out of the training order; a row has the
     /// wrong number of cells; a feature cell is empty, not a number, NaN or infinite. The message names the line and column.
-    /// Rows before the bad one have been written.
+    /// The batches read before the bad row's batch have been written.
     /// </exception>
     public PredictionSummary Predict(TextReader input, string sourceName, TextWriter output, PredictOptions? options = null)
     {
@@ -100,31 +101,33 @@ public sealed class EnsemblePredictor
         foreach (var column in Columns(reader.HasIds)) csv.Text(column);
         csv.EndRow();
 
-        var inputWidth = FeatureNames.Count;
-        var features = new float[BatchRows * inputWidth];
-        var ids = new string[reader.HasIds ? BatchRows : 0];
-        var predictions = _members.Select(_ => new float[BatchRows * _width]).ToArray();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads == 0 ? Environment.ProcessorCount : options.Threads };
-        var firstRow = 0;
-        int rows;
-        while ((rows = reader.ReadBatch(features, ids)) > 0)
-        {
-            var batch = rows;
-            Parallel.For(0, _members.Length, parallel, m => _members[m].Predict(features.AsSpan(0, batch * inputWidth), batch, predictions[m]));
-            Write(csv, firstRow, reader.HasIds ? ids : null, new MemberPredictions(predictions, batch, _width));
-            firstRow += batch;
-        }
-        return new PredictionSummary(firstRow, reader.HasIds);
+        var workers = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+        var rows = PredictionPipeline.Run(reader, output, workers, BatchRows, () => new Worker(this), (worker, batch) => worker.Predict(batch));
+        return new PredictionSummary(rows, reader.HasIds);
     }
 
-    private void Write(CsvRowWriter csv, int firstRow, string[]? ids, MemberPredictions members)
+    /// <summary>One pipeline thread's copies of the members (a model predicts on one thread at a time) and their output buffers.</summary>
+    private sealed class Worker(EnsemblePredictor ensemble)
+    {
+        private readonly TrainedModel[] _members = [.. ensemble._members.Select(m => m.Clone())];
+        private readonly float[][] _predictions = [.. ensemble._members.Select(_ => new float[BatchRows * ensemble._width])];
+
+        public void Predict(PredictionBatch batch)
+        {
+            var features = batch.Features.AsSpan(0, batch.Rows * ensemble.FeatureNames.Count);
+            for (var m = 0; m < _members.Length; m++) _members[m].Predict(features, batch.Rows, _predictions[m]);
+            ensemble.Write(new CsvRowWriter(batch.Text), batch, new MemberPredictions(_predictions, batch.Rows, ensemble._width));
+        }
+    }
+
+    private void Write(CsvRowWriter csv, PredictionBatch batch, MemberPredictions members)
     {
         var outputs = _rules.Select(rule => rule.Combine(members, members.Count)).ToArray();
         var spread = SpreadColumns.Of(Task, members);
         for (var row = 0; row < members.Rows; row++)
         {
-            csv.Integer(firstRow + row);
-            if (ids is not null) csv.Text(ids[row]);
+            csv.Integer(batch.FirstRow + row);
+            if (batch.Ids.Length > 0) csv.Text(batch.Ids[row]);
             foreach (var output in outputs) csv.Numbers(output.Scores.AsSpan(row * _width, _width));
             if (Task != TaskKind.Regression)
                 foreach (var output in outputs) csv.Integer(output.Decisions![row]);

@@ -124,4 +124,25 @@ public class TrainedModelPersistenceTests
         Assert.Equal(whole, batched);
         Assert.Throws<ArgumentException>(() => model.Predict(data.Features.AsSpan(0, 2 * data.Columns), 2, new float[1]));
     }
+
+    [Fact]
+    public void A_clone_predicts_bit_identically_and_shares_no_buffers()
+    {
+        var model = TrainBinary();
+        var data = TrainingData.Ring(300, seed: 6);
+        var other = TrainingData.Ring(50, seed: 7);
+
+        var clone = model.Clone();
+        var expected = model.Predict(data);
+        var interleaved = new float[data.Rows];
+        Parallel.For(0, 2, i =>
+        {
+            if (i == 0) clone.Predict(data.Features, data.Rows, interleaved);
+            else model.Predict(other);
+        });
+
+        Assert.Equal(expected, interleaved);
+        Assert.Equal(model.Serialize().Weights, clone.Serialize().Weights);
+        Assert.Equal(model.Serialize().Json, clone.Serialize().Json);
+    }
 }
