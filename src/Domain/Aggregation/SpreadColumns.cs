@@ -23,9 +23,10 @@ internal sealed record SpreadColumns(float[] Std, float[]? Q16, float[]? Q84, in
                 var at = row * width + c;
                 std[at] = StandardDeviation(values);
                 if (!withQuantiles) continue;
-                values.AsSpan().Sort();
-                low![at] = (float)Quantiles.Linear(values, MemberSpread.LowQuantile);
-                high![at] = (float)Quantiles.Linear(values, MemberSpread.HighQuantile);
+                // A diverged member's NaN makes the spread unknown, as its standard deviation already says.
+                var known = !float.IsNaN(std[at]);
+                low![at] = known ? (float)Quantiles.LinearUnsorted(values, MemberSpread.LowQuantile) : float.NaN;
+                high![at] = known ? (float)Quantiles.LinearUnsorted(values, MemberSpread.HighQuantile) : float.NaN;
             }
         }
         return new SpreadColumns(std, low, high, width);

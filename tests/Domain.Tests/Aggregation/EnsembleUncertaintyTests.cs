@@ -169,6 +169,16 @@ public class EnsembleUncertaintyTests
     }
 
     [Fact]
+    public void The_spread_of_a_row_with_a_diverged_member_is_unknown_rather_than_wrong()
+    {
+        var members = new[] { 0.2f, float.NaN, 0.9f }.Select((p, m) => new TrialPredictions(m, m, [p], 1)).ToArray();
+
+        var spread = EnsembleAggregator.Aggregate(TaskKind.Binary, 2, TestSet([1]), members).Rows[0].Spread;
+
+        Assert.True(float.IsNaN(spread.Std[0]) && float.IsNaN(spread.Q16![0]) && float.IsNaN(spread.Q84![0]), $"{spread.Std[0]} {spread.Q16![0]} {spread.Q84![0]}");
+    }
+
+    [Fact]
     public void A_single_member_has_no_spread_and_no_testable_difference_from_itself()
     {
         var report = EnsembleAggregator.Aggregate(TaskKind.Binary, 2, TestSet([1, 0, 1, 0]), [new TrialPredictions(1, 0, [0.8f, 0.3f, 0.4f, 0.1f], 1)]);
