@@ -11,6 +11,9 @@ namespace EnsembleFarm.Domain.Aggregation;
 /// <param name="Q84">The 84 % quantile per output value; null for multi-class.</param>
 public sealed record MemberSpread(float[] Std, float[]? Q16, float[]? Q84)
 {
+    /// <summary>The level of <see cref="Q16"/>.</summary>
     public const double LowQuantile = 0.16;
+
+    /// <summary>The level of <see cref="Q84"/>.</summary>
     public const double HighQuantile = 0.84;
 }

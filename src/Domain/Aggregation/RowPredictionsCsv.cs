@@ -9,6 +9,7 @@ namespace EnsembleFarm.Domain.Aggregation;
 /// </summary>
 public static class RowPredictionsCsv
 {
+    /// <summary>Writes the header and every row of <paramref name="report"/>; nothing for a report without rows.</summary>
     public static void Write(EnsembleReport report, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -12,6 +12,7 @@ namespace EnsembleFarm.Domain.Prediction;
 /// </summary>
 public static class EnsembleFolder
 {
+    /// <summary>The file that makes a folder an exported ensemble.</summary>
     public const string ManifestFileName = "ensemble.json";
 
     /// <summary>The folder of member <paramref name="index"/> inside an exported ensemble.</summary>

@@ -51,11 +51,13 @@ public sealed class EnsemblePredictor
         Rules = _rules.Select(r => r.Info).ToList();
     }
 
+    /// <summary>What the members predict: the campaign's task.</summary>
     public TaskKind Task => _members[0].Task;
 
     /// <summary>2 for binary, K for multi-class, 0 for regression.</summary>
     public int ClassCount => _members[0].ClassCount;
 
+    /// <summary>How many members are combined.</summary>
     public int Members => _members.Length;
 
     /// <summary>The feature columns the input must have, in this order relative to each other.</summary>

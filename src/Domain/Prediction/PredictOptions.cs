@@ -5,5 +5,6 @@ namespace EnsembleFarm.Domain.Prediction;
 /// <param name="Threads">Worker threads, each predicting whole batches with every member; 0 for one per core. A reader and the writer run besides them.</param>
 public sealed record PredictOptions(string? IdColumn = null, int Threads = 0)
 {
+    /// <summary>No id column; one worker per core.</summary>
     public static PredictOptions Default { get; } = new();
 }

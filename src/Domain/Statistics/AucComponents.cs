@@ -22,6 +22,7 @@ internal sealed class AucComponents
     /// <summary>V01 of each negative row, in row order.</summary>
     public double[] Negatives { get; }
 
+    /// <summary>The scorer's ROC AUC: the mean of its positives' components.</summary>
     public double Auc => Positives.Average();
 
     /// <summary>The components of a scorer from its rows in score order; null when a class is missing.</summary>

@@ -10,8 +10,10 @@ namespace EnsembleFarm.Domain.Statistics;
 /// <param name="Confidence">Coverage of each interval, e.g. 0.95 for the 2.5 % and 97.5 % percentiles.</param>
 public sealed record BootstrapOptions(int Resamples = BootstrapOptions.DefaultResamples, ulong Seed = 0, double Confidence = 0.95)
 {
+    /// <summary>With this many, the Monte Carlo error of a 95 % interval's ends is about 2 % of its width (normal bootstrap distribution).</summary>
     public const int DefaultResamples = 1000;
 
+    /// <summary>1,000 resamples, seed 0, 95 % intervals: what <c>farm results</c> reports.</summary>
     public static BootstrapOptions Default { get; } = new();
 
     /// <exception cref="ArgumentOutOfRangeException">Negative resamples, or a confidence outside (0, 1).</exception>

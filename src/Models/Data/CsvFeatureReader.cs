@@ -36,6 +36,7 @@ public sealed class CsvFeatureReader
         FeatureNames = [.. featureNames];
     }
 
+    /// <summary>The features each row is read into, in this order.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>Whether rows come with the id column's text.</summary>
