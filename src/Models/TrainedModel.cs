@@ -8,7 +8,7 @@ namespace EnsembleFarm.Models;
 /// <summary>
 /// A trained network with what it needs to predict from raw features: its task and the standardisation
 /// fitted on its training data. Saved as model.safetensors (weights, PyTorch-loadable) and model.json.
-/// Predictions are serialised on one lock, since the network reuses its buffers.
+/// Predictions are serialised on one lock, since the network and the standardised inputs reuse their buffers.
 /// </summary>
 public sealed class TrainedModel
 {
@@ -16,6 +16,9 @@ public sealed class TrainedModel
     public const string DescriptionFileName = "model.json";
 
     private readonly Network _network;
+
+    // Standardised inputs of the last batch, reused under the network's lock.
+    private float[] _standardized = [];
 
     internal TrainedModel(Network network, TaskKind task, int classCount, Standardizer standardizer, IReadOnlyList<string> featureNames)
     {
@@ -61,15 +64,37 @@ public sealed class TrainedModel
     public float[] Predict(ReadOnlySpan<float> features, int rows)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (features.Length != rows * InputWidth)
-            throw new ArgumentException($"Expected {rows} rows × {InputWidth} features = {rows * InputWidth} values, got {features.Length}.", nameof(features));
-        var standardized = new float[features.Length];
-        Standardizer.Transform(features, standardized, rows);
         var predictions = new float[rows * OutputWidth];
-        lock (_network) _network.Infer(standardized, rows, predictions);
-        ToPredictions(Task, predictions, rows, OutputWidth);
+        Predict(features, rows, predictions);
         return predictions;
     }
+
+    /// <summary>
+    /// <see cref="Predict(ReadOnlySpan{float}, int)"/> into <paramref name="predictions"/> (at least rows ×
+    /// <see cref="OutputWidth"/>), with no allocation once the model has seen a batch this large: for callers that run
+    /// many batches. Every row's prediction is bit-identical to the one a single call on all rows gives for it, provided
+    /// every batch but the last holds a multiple of <see cref="InferenceChunkRows"/> rows.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> features, int rows, Span<float> predictions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (features.Length != rows * InputWidth)
+            throw new ArgumentException($"Expected {rows} rows × {InputWidth} features = {rows * InputWidth} values, got {features.Length}.", nameof(features));
+        if (predictions.Length < rows * OutputWidth)
+            throw new ArgumentException($"Room for {rows * OutputWidth} predictions is needed, got {predictions.Length}.", nameof(predictions));
+        var outputs = predictions[..(rows * OutputWidth)];
+        lock (_network)
+        {
+            if (_standardized.Length < features.Length) _standardized = new float[features.Length];
+            var standardized = _standardized.AsSpan(0, features.Length);
+            Standardizer.Transform(features, standardized, rows);
+            _network.Infer(standardized, rows, outputs);
+        }
+        ToPredictions(Task, outputs, rows, OutputWidth);
+    }
+
+    /// <summary>The network runs inference in chunks of this many rows (see <see cref="Network.InferenceChunkRows"/>).</summary>
+    public const int InferenceChunkRows = Nn.Network.InferenceChunkRows;
 
     /// <summary>Turns raw outputs into predictions in place: sigmoid (binary), softmax per row (multi-class), identity (regression).</summary>
     internal static void ToPredictions(TaskKind task, Span<float> outputs, int rows, int width)
@@ -87,6 +112,17 @@ public sealed class TrainedModel
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// An independent copy with its own buffers that predicts bit-identically: predictions on one model are serialised, so
+    /// a caller that runs a model on several threads at once gives each thread a copy.
+    /// </summary>
+    public TrainedModel Clone()
+    {
+        var network = new Network(Network, InputWidth, OutputWidth, seed: 0);
+        for (var i = 0; i < network.State.Count; i++) _network.State[i].Data.CopyTo(network.State[i].Data, 0);
+        return new TrainedModel(network, Task, ClassCount, Standardizer, FeatureNames);
     }
 
     /// <summary>Writes model.safetensors and model.json into <paramref name="directory"/> (created if missing).</summary>

@@ -1,4 +1,5 @@
 using EnsembleFarm.Domain.Specs;
+using EnsembleFarm.Domain.Statistics;
 using EnsembleFarm.Store;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Metrics;
@@ -9,7 +10,9 @@ namespace EnsembleFarm.Domain.Aggregation;
 /// Turns the members' stored test predictions into the ensemble's answer: every combination rule of
 /// the task side by side (binary and multi-class: average and vote; regression: mean and median), the
 /// spread of the members' own metrics, the metric as a function of ensemble size, and the rows where
-/// the rules disagree. Deterministic: members are combined in index order.
+/// the rules disagree; with bootstrap confidence intervals of every metric, the rules compared with each
+/// other and with the mean member (differences with intervals, paired tests), and each row's member spread.
+/// Deterministic: members are combined in index order, and the bootstrap is seeded.
 /// </summary>
 public static class EnsembleAggregator
 {
@@ -18,14 +21,19 @@ public static class EnsembleAggregator
 
     /// <param name="classCount">2 for binary, K for multi-class; ignored for regression.</param>
     /// <param name="predictions">The completed members' test predictions, in any order (see <see cref="IFarmStore.GetPredictionsAsync"/>).</param>
+    /// <param name="bootstrap">Resamples, seed and confidence of the intervals; null for <see cref="BootstrapOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">No predictions, or predictions that do not fit the test part or the task.</exception>
-    public static EnsembleReport Aggregate(TaskKind task, int classCount, CampaignTestSet testSet, IReadOnlyList<TrialPredictions> predictions)
+    /// <exception cref="ArgumentOutOfRangeException">Bootstrap options out of range.</exception>
+    public static EnsembleReport Aggregate(
+        TaskKind task, int classCount, CampaignTestSet testSet, IReadOnlyList<TrialPredictions> predictions, BootstrapOptions? bootstrap = null)
     {
         ArgumentNullException.ThrowIfNull(testSet);
         ArgumentNullException.ThrowIfNull(predictions);
+        bootstrap ??= BootstrapOptions.Default;
+        bootstrap.Validate();
         if (task == TaskKind.Regression) classCount = 0;
         var members = Stack(task, classCount, testSet, predictions, out var ordered);
-        var rules = RulesFor(task, classCount);
+        var rules = EnsembleRules.For(task, classCount);
         var scorer = new RuleScorer(task, classCount, testSet.Targets);
 
         var outputs = rules.Select(rule => rule.Combine(members, members.Count)).ToArray();
@@ -36,7 +44,12 @@ public static class EnsembleAggregator
         var memberResults = ordered
             .Select(p => new MemberResult(p.Index, p.TrialId, scorer.ScoreMember(p.TestPredictions)))
             .ToList();
-        var rows = RowPredictions(testSet, rules, outputs);
+        var rows = RowPredictions(testSet, rules, outputs, SpreadColumns.Of(task, members));
+        var ruleInfos = rules.Select(r => r.Info).ToList();
+        var ensemble = ByRule(rules, (rule, i) => scorer.Score(rule.Info, outputs[i]));
+        var memberSummary = TaskMetrics.Names(task).ToDictionary(name => name, name => Summarise(memberResults.Select(m => m.Metrics[name])));
+        var uncertainty = new UncertaintyAnalysis(task, classCount, testSet.Targets, testSet.TargetWidth).Analyse(
+            ruleInfos, outputs, ensemble, ordered.Select((p, i) => (p.TestPredictions, memberResults[i].Metrics)).ToList(), memberSummary, bootstrap);
 
         return new EnsembleReport(
             SpecVocabulary.Name(task),
@@ -44,15 +57,14 @@ public static class EnsembleAggregator
             members.Count,
             testSet.RowIndices.Length,
             TaskMetrics.Names(task),
-            rules.Select(r => r.Info).ToList(),
-            task switch
-            {
-                TaskKind.Binary => VoteRule.BinaryTieRule,
-                TaskKind.Multiclass => VoteRule.MulticlassTieRule,
-                _ => null,
-            },
-            ByRule(rules, (rule, i) => scorer.Score(rule.Info, outputs[i])),
-            TaskMetrics.Names(task).ToDictionary(name => name, name => Summarise(memberResults.Select(m => m.Metrics[name]))),
+            ruleInfos,
+            EnsembleRules.TieRule(task),
+            ensemble,
+            bootstrap,
+            uncertainty.Intervals,
+            memberSummary,
+            uncertainty.MemberMeanIntervals,
+            uncertainty.Comparisons,
             memberResults,
             curve,
             rows.Where(Disagrees).ToList(),
@@ -95,17 +107,13 @@ public static class EnsembleAggregator
         return new MemberPredictions(ordered.Select(p => p.TestPredictions).ToList(), rows, width);
     }
 
-    private static IEnsembleRule[] RulesFor(TaskKind task, int classCount) => task == TaskKind.Regression
-        ? [new AverageRule(task), new MedianRule()]
-        : [new AverageRule(task), new VoteRule(task, classCount)];
-
     /// <summary>The curve's sizes that the ensemble reaches, then its full size.</summary>
     private static IEnumerable<int> SizesFor(int members) => CurveSizes.Where(size => size < members).Append(members);
 
     private static IReadOnlyDictionary<string, T> ByRule<T>(IEnsembleRule[] rules, Func<IEnsembleRule, int, T> value) =>
         rules.Select((rule, i) => (rule.Info.Name, Value: value(rule, i))).ToDictionary(r => r.Name, r => r.Value);
 
-    private static List<RowPrediction> RowPredictions(CampaignTestSet testSet, IEnsembleRule[] rules, RuleOutput[] outputs)
+    private static List<RowPrediction> RowPredictions(CampaignTestSet testSet, IEnsembleRule[] rules, RuleOutput[] outputs, SpreadColumns spread)
     {
         var rows = new List<RowPrediction>(testSet.RowIndices.Length);
         for (var i = 0; i < testSet.RowIndices.Length; i++)
@@ -116,7 +124,8 @@ public static class EnsembleAggregator
                 testSet.Ids?[i],
                 testSet.Targets.AsSpan(i * testSet.TargetWidth, testSet.TargetWidth).ToArray(),
                 ByRule(rules, (_, r) => outputs[r].Scores.AsSpan(row * outputs[r].Width, outputs[r].Width).ToArray()),
-                outputs[0].Decisions is null ? null : ByRule(rules, (_, r) => outputs[r].Decisions![row])));
+                outputs[0].Decisions is null ? null : ByRule(rules, (_, r) => outputs[r].Decisions![row]),
+                spread.Row(row)));
         }
         return rows;
     }

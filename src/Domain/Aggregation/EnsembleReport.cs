@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EnsembleFarm.Domain.Statistics;
 
 namespace EnsembleFarm.Domain.Aggregation;
 
@@ -19,7 +20,14 @@ namespace EnsembleFarm.Domain.Aggregation;
 /// <param name="Rules">The combination rules, in the order to show them (keys of every rule dictionary).</param>
 /// <param name="TieRule">How a classification vote with no single winner is decided; null for regression.</param>
 /// <param name="Ensemble">Rule → metric → value, with every member combined.</param>
+/// <param name="Bootstrap">How the intervals were computed (percentile bootstrap over test rows).</param>
+/// <param name="Intervals">
+/// Rule → metric → its confidence interval; an interval is null where the metric is undefined or a resample left it
+/// undefined. Null when the bootstrap was skipped (0 resamples).
+/// </param>
 /// <param name="MemberSummary">Metric → its spread over the members, each scored on its own.</param>
+/// <param name="MemberMeanIntervals">Metric → the confidence interval of the members' mean (the summary's mean); null when the bootstrap was skipped.</param>
+/// <param name="Comparisons">First rule − second rule, then first rule − mean member (see <see cref="EnsembleComparison"/>).</param>
 /// <param name="MemberResults">Each member's own metrics, in member index order.</param>
 /// <param name="SizeCurve">The rules' metrics when only the first n members (by index) are combined.</param>
 /// <param name="Disagreements">The test rows where the classification rules decide differently (none for regression).</param>
@@ -33,7 +41,11 @@ public sealed record EnsembleReport(
     IReadOnlyList<RuleInfo> Rules,
     string? TieRule,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>> Ensemble,
+    BootstrapOptions? Bootstrap,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ConfidenceInterval?>>? Intervals,
     IReadOnlyDictionary<string, MetricSummary> MemberSummary,
+    IReadOnlyDictionary<string, ConfidenceInterval?>? MemberMeanIntervals,
+    IReadOnlyList<EnsembleComparison>? Comparisons,
     IReadOnlyList<MemberResult> MemberResults,
     IReadOnlyList<SizePoint> SizeCurve,
     IReadOnlyList<RowPrediction> Disagreements,
@@ -54,38 +66,3 @@ public sealed record EnsembleReport(
     public static EnsembleReport FromJson(string json) =>
         JsonSerializer.Deserialize<EnsembleReport>(json, JsonOptions) ?? throw new JsonException("The JSON holds no report.");
 }
-
-/// <summary>A combination rule and what it means.</summary>
-/// <param name="Name">"average", "vote" (classification), "mean", "median" (regression).</param>
-/// <param name="Description">The rule as a formula, e.g. "mean(p > 0.5) > 0.5".</param>
-/// <param name="ScoreColumn">The CSV column of the rule's row score: "average_p", "vote_fraction", "mean", "median".</param>
-/// <param name="UndefinedMetrics">Metrics the rule's scores cannot give meaningfully; they are null in every dictionary of this rule.</param>
-public sealed record RuleInfo(string Name, string Description, string ScoreColumn, IReadOnlyList<string> UndefinedMetrics);
-
-/// <summary>One metric over the members, each scored on its own.</summary>
-/// <param name="Count">Members whose metric is defined; the statistics are over these.</param>
-/// <param name="Std">Sample standard deviation (n − 1); 0 for a single member.</param>
-public sealed record MetricSummary(int Count, double? Mean, double? Std, double? Min, double? Max);
-
-public sealed record MemberResult(int Index, long TrialId, IReadOnlyDictionary<string, double?> Metrics);
-
-/// <summary>The rules' metrics with the first <paramref name="Size"/> members combined.</summary>
-/// <param name="Metrics">Rule → metric → value.</param>
-public sealed record SizePoint(int Size, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>> Metrics);
-
-/// <summary>The ensemble's prediction for one test row.</summary>
-/// <param name="Row">The row's index in the dataset.</param>
-/// <param name="Id">The row's id, when the dataset has an id column.</param>
-/// <param name="Target">The true value: the class for classification, every target for regression.</param>
-/// <param name="Scores">
-/// Rule → what it gives for the row: "average", P(y = 1) (binary) or each class's mean probability;
-/// "vote", the fraction of members voting 1 (binary) or each class's share of the votes; "mean" and
-/// "median", one value per regression target.
-/// </param>
-/// <param name="Decisions">Rule → the class it decides (classification); null for regression.</param>
-public sealed record RowPrediction(
-    int Row,
-    string? Id,
-    float[] Target,
-    IReadOnlyDictionary<string, float[]> Scores,
-    IReadOnlyDictionary<string, int>? Decisions);

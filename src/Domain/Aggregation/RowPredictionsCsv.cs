@@ -1,15 +1,15 @@
-using System.Globalization;
-
 namespace EnsembleFarm.Domain.Aggregation;
 
 /// <summary>
 /// Writes a report's per-row predictions as CSV, one line per test row:
-/// <c>row[,id],target…,&lt;rule score&gt;…[,&lt;rule&gt;_decision…]</c>. A column that holds one value per
-/// class or per target gets a <c>_k</c> suffix (<c>average_p_2</c>, <c>mean_0</c>); a single value has
-/// none (<c>average_p</c>, <c>vote_fraction</c>). Numbers are invariant-culture, shortest round-trip.
+/// <c>row[,id],target…,&lt;rule score&gt;…[,&lt;rule&gt;_decision…],member_std…[,member_q16…,member_q84…]</c>
+/// (<see cref="PredictionColumns"/>). A column that holds one value per class or per target gets a <c>_k</c> suffix
+/// (<c>average_p_2</c>, <c>mean_0</c>); a single value has none (<c>average_p</c>, <c>vote_fraction</c>).
+/// Numbers are invariant-culture, shortest round-trip.
 /// </summary>
 public static class RowPredictionsCsv
 {
+    /// <summary>Writes the header and every row of <paramref name="report"/>; nothing for a report without rows.</summary>
     public static void Write(EnsembleReport report, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -17,33 +17,27 @@ public static class RowPredictionsCsv
         if (report.Rows.Count == 0) return;
         var first = report.Rows[0];
         var hasIds = first.Id is not null;
-        var header = new List<string> { "row" };
-        if (hasIds) header.Add("id");
-        header.AddRange(Columns("target", first.Target.Length));
-        foreach (var rule in report.Rules) header.AddRange(Columns(rule.ScoreColumn, first.Scores[rule.Name].Length));
-        if (first.Decisions is not null) header.AddRange(report.Rules.Select(rule => $"{rule.Name}_decision"));
-        writer.WriteLine(string.Join(',', header));
+        var width = first.Scores[report.Rules[0].Name].Length;
+        var csv = new CsvRowWriter(writer);
 
-        var cells = new List<string>(header.Count);
+        csv.Text("row");
+        if (hasIds) csv.Text("id");
+        foreach (var name in CsvRowWriter.Columns("target", first.Target.Length)) csv.Text(name);
+        foreach (var name in PredictionColumns.Names(report.Rules, width, first.Decisions is not null, first.Spread.Q16 is not null)) csv.Text(name);
+        csv.EndRow();
+
         foreach (var row in report.Rows)
         {
-            cells.Clear();
-            cells.Add(row.Row.ToString(CultureInfo.InvariantCulture));
-            if (hasIds) cells.Add(Quote(row.Id ?? ""));
-            cells.AddRange(row.Target.Select(Number));
-            foreach (var rule in report.Rules) cells.AddRange(row.Scores[rule.Name].Select(Number));
+            csv.Integer(row.Row);
+            if (hasIds) csv.Text(row.Id ?? "");
+            csv.Numbers(row.Target);
+            foreach (var rule in report.Rules) csv.Numbers(row.Scores[rule.Name]);
             if (row.Decisions is { } decisions)
-                cells.AddRange(report.Rules.Select(rule => decisions[rule.Name].ToString(CultureInfo.InvariantCulture)));
-            writer.WriteLine(string.Join(',', cells));
+                foreach (var rule in report.Rules) csv.Integer(decisions[rule.Name]);
+            csv.Numbers(row.Spread.Std);
+            csv.Numbers(row.Spread.Q16);
+            csv.Numbers(row.Spread.Q84);
+            csv.EndRow();
         }
     }
-
-    private static IEnumerable<string> Columns(string name, int width) =>
-        width == 1 ? [name] : Enumerable.Range(0, width).Select(k => $"{name}_{k}");
-
-    private static string Number(float value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.</summary>
-    private static string Quote(string text) =>
-        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

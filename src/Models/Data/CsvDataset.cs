@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace EnsembleFarm.Models.Data;
@@ -14,8 +13,6 @@ public static class CsvDataset
 {
     /// <summary>Refuses multi-class labels above this, since the class count is taken from the largest label.</summary>
     public const int MaxClasses = 65_536;
-
-    private const int MaxQuotedCellLength = 40;
 
     /// <summary>Reads the file at <paramref name="path"/> (UTF-8, a byte-order mark is honoured); messages name the path as given.</summary>
     /// <exception cref="DataFormatException">The content does not fit the format or the options.</exception>
@@ -52,9 +49,7 @@ public static class CsvDataset
         ValidateOptions(options);
 
         var records = new CsvRecordReader(reader, sourceName);
-        if (!records.ReadRecord())
-            throw new DataFormatException(sourceName, null, null, "the file is empty; expected a header row followed by data rows");
-        var layout = ColumnLayout.FromHeader(records, options, sourceName);
+        var layout = ColumnLayout.FromHeader(CsvHeader.Read(records, sourceName), options, sourceName);
         var table = new TableBuilder(layout, options.Task, sourceName);
         while (records.ReadRecord()) table.AddRow(records);
         return table.Build();
@@ -83,31 +78,22 @@ public static class CsvDataset
     private sealed record ColumnLayout(
         int HeaderWidth, string[] FeatureNames, int[] FeatureIndices, string[] TargetNames, int[] TargetIndices, string? IdName, int IdIndex)
     {
-        public static ColumnLayout FromHeader(CsvRecordReader header, CsvDatasetOptions options, string source)
+        public static ColumnLayout FromHeader(CsvHeader header, CsvDatasetOptions options, string source)
         {
-            var names = new string[header.FieldCount];
-            var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < names.Length; i++)
-            {
-                var name = header.Field(i).Trim().ToString();
-                if (name.Length == 0) throw new DataFormatException(source, header.Line, null, $"header cell {i + 1} is empty; every column needs a name");
-                if (!indexOf.TryAdd(name, i))
-                    throw new DataFormatException(source, header.Line, name, $"the header names this column twice (cells {indexOf[name] + 1} and {i + 1})");
-                names[i] = name;
-            }
+            var names = header.Names;
 
-            int Find(string column, string role) => indexOf.TryGetValue(column, out var index)
+            int Find(string column, string role) => header.IndexOf(column) is var index and >= 0
                 ? index
                 : throw new DataFormatException(source, header.Line, column, $"the {role} column is not in the header (columns: {string.Join(", ", names)})");
 
             var targetIndices = options.TargetColumns.Select(c => Find(c, "target")).ToArray();
             var idIndex = options.IdColumn is null ? -1 : Find(options.IdColumn, "id");
             var featureIndices = options.FeatureColumns is null
-                ? Enumerable.Range(0, names.Length).Where(i => i != idIndex && !targetIndices.Contains(i)).ToArray()
+                ? Enumerable.Range(0, names.Count).Where(i => i != idIndex && !targetIndices.Contains(i)).ToArray()
                 : options.FeatureColumns.Select(c => Find(c, "feature")).ToArray();
             if (featureIndices.Length == 0)
                 throw new DataFormatException(source, header.Line, null, "no feature columns are left besides the target and id columns");
-            return new ColumnLayout(names.Length, featureIndices.Select(i => names[i]).ToArray(), featureIndices,
+            return new ColumnLayout(names.Count, featureIndices.Select(i => names[i]).ToArray(), featureIndices,
                 targetIndices.Select(i => names[i]).ToArray(), targetIndices, options.IdColumn, idIndex);
         }
     }
@@ -136,7 +122,7 @@ public static class CsvDataset
             EnsureCapacity(ref _targets, (_rows + 1) * targetWidth);
 
             for (var j = 0; j < featureWidth; j++)
-                _features[_rows * featureWidth + j] = ParseNumber(record, layout.FeatureIndices[j], layout.FeatureNames[j]);
+                _features[_rows * featureWidth + j] = CsvCell.ParseFinite(record, layout.FeatureIndices[j], layout.FeatureNames[j], source);
             for (var j = 0; j < targetWidth; j++)
                 _targets[_rows * targetWidth + j] = ParseTarget(record, layout.TargetIndices[j], layout.TargetNames[j]);
             if (_ids is not null) AddId(record);
@@ -157,31 +143,17 @@ public static class CsvDataset
             return new Dataset(layout.FeatureNames, features, layout.TargetNames, targets, task, classCount, _ids);
         }
 
-        private float ParseNumber(CsvRecordReader record, int index, string column)
-        {
-            var cell = record.Field(index);
-            if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            {
-                throw new DataFormatException(source, record.Line, column,
-                    cell.IsWhiteSpace() ? "the cell is empty; a number is required" : $"{Quote(cell)} is not a number");
-            }
-            if (!float.IsFinite(value))
-                throw new DataFormatException(source, record.Line, column,
-                    $"{Quote(cell)} is not a finite number; NaN, infinity and magnitudes beyond 3.4e38 are not allowed");
-            return value;
-        }
-
         private float ParseTarget(CsvRecordReader record, int index, string column)
         {
-            var value = ParseNumber(record, index, column);
+            var value = CsvCell.ParseFinite(record, index, column, source);
             switch (task)
             {
                 case TaskKind.Binary when value is not (0f or 1f):
                     throw new DataFormatException(source, record.Line, column,
-                        $"{Quote(record.Field(index))} is not a binary label; a binary target must be 0 or 1");
+                        $"{CsvCell.Quote(record.Field(index))} is not a binary label; a binary target must be 0 or 1");
                 case TaskKind.Multiclass when value < 0 || value != MathF.Floor(value) || value >= MaxClasses:
                     throw new DataFormatException(source, record.Line, column,
-                        $"{Quote(record.Field(index))} is not a class index; a multi-class target must be an integer 0..{MaxClasses - 1}");
+                        $"{CsvCell.Quote(record.Field(index))} is not a class index; a multi-class target must be an integer 0..{MaxClasses - 1}");
                 default:
                     return value;
             }
@@ -193,7 +165,7 @@ public static class CsvDataset
             var column = layout.IdName;
             if (id.Length == 0) throw new DataFormatException(source, record.Line, column, "the id is empty");
             if (!_idLines!.TryAdd(id, record.Line))
-                throw new DataFormatException(source, record.Line, column, $"id {Quote(id)} already appears on line {_idLines[id]}");
+                throw new DataFormatException(source, record.Line, column, $"id {CsvCell.Quote(id)} already appears on line {_idLines[id]}");
             _ids!.Add(id);
         }
 
@@ -221,8 +193,5 @@ public static class CsvDataset
         {
             if (needed > array.Length) Array.Resize(ref array, Math.Max(needed, array.Length * 2));
         }
-
-        private static string Quote(ReadOnlySpan<char> cell) =>
-            cell.Length <= MaxQuotedCellLength ? $"'{cell}'" : $"'{cell[..MaxQuotedCellLength]}...'";
     }
 }

@@ -10,6 +10,9 @@ public static class BinaryMetrics
     /// <summary>Bounds applied to probabilities before taking logarithms, so a confident miss costs ~16, not infinity.</summary>
     public const double ProbabilityClip = 1e-7;
 
+    /// <summary>Equal-width probability bins of the expected calibration error, unless a caller asks for others.</summary>
+    public const int CalibrationBins = 10;
+
     /// <summary>Fraction of rows where (p &gt; <paramref name="threshold"/>) equals the label.</summary>
     public static double Accuracy(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, float threshold = 0.5f)
     {
@@ -124,7 +127,7 @@ public static class BinaryMetrics
     /// (a probability of exactly 1 goes in the last bin); ECE = Σ_b (n_b / n)·|mean p_b − fraction of positives_b|.
     /// Empty bins contribute nothing. Probabilities outside [0, 1] are rejected.
     /// </summary>
-    public static double ExpectedCalibrationError(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, int bins = 10)
+    public static double ExpectedCalibrationError(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, int bins = CalibrationBins)
     {
         Check(probabilities, labels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bins);

@@ -11,7 +11,12 @@ public sealed class Network
 {
     private const ulong InitializationStream = 0;
     private const ulong DropoutStream = 2;
-    private const int InferenceChunkRows = 256;
+
+    /// <summary>
+    /// Rows per chunk of <see cref="Infer"/>. Matrix kernels may round a row differently by where it sits in its chunk,
+    /// so only the same chunking of the same rows reproduces outputs bit for bit.
+    /// </summary>
+    public const int InferenceChunkRows = 256;
 
     private readonly Sequential _body;
     private readonly Parameter[] _parameters;

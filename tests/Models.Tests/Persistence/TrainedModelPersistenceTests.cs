@@ -118,4 +118,44 @@ public class TrainedModelPersistenceTests
         Assert.Contains("1 feature columns but the model was trained on 4", Assert.Throws<ArgumentException>(() => model.Predict(narrow)).Message);
         Assert.Throws<ArgumentException>(() => model.Predict(new float[7], 2));
     }
+
+    [Fact]
+    public void Batches_of_whole_inference_chunks_predict_bit_identically_to_one_call_on_all_rows()
+    {
+        var model = TrainBinary();
+        var data = TrainingData.Ring(3 * TrainedModel.InferenceChunkRows + 77, seed: 5);
+        var whole = model.Predict(data);
+
+        var batched = new float[data.Rows];
+        var batchRows = 2 * TrainedModel.InferenceChunkRows;
+        for (var start = 0; start < data.Rows; start += batchRows)
+        {
+            var rows = Math.Min(batchRows, data.Rows - start);
+            model.Predict(data.Features.AsSpan(start * data.Columns, rows * data.Columns), rows, batched.AsSpan(start));
+        }
+
+        Assert.Equal(whole, batched);
+        Assert.Throws<ArgumentException>(() => model.Predict(data.Features.AsSpan(0, 2 * data.Columns), 2, new float[1]));
+    }
+
+    [Fact]
+    public void A_clone_predicts_bit_identically_and_shares_no_buffers()
+    {
+        var model = TrainBinary();
+        var data = TrainingData.Ring(300, seed: 6);
+        var other = TrainingData.Ring(50, seed: 7);
+
+        var clone = model.Clone();
+        var expected = model.Predict(data);
+        var interleaved = new float[data.Rows];
+        Parallel.For(0, 2, i =>
+        {
+            if (i == 0) clone.Predict(data.Features, data.Rows, interleaved);
+            else model.Predict(other);
+        });
+
+        Assert.Equal(expected, interleaved);
+        Assert.Equal(model.Serialize().Weights, clone.Serialize().Weights);
+        Assert.Equal(model.Serialize().Json, clone.Serialize().Json);
+    }
 }
