@@ -43,6 +43,9 @@ public sealed class TrainedModel
     /// <summary>2 for binary, K for multi-class, 0 for regression.</summary>
     public int ClassCount { get; }
 
+    /// <summary>Trainable values of the network (weights, biases, batch-norm scales and shifts): what a search may keep small.</summary>
+    public long ParameterCount => _network.Parameters.Sum(p => (long)p.Value.Data.Length);
+
     public Standardizer Standardizer { get; }
 
     /// <summary>The training data's feature columns, in input order.</summary>

@@ -117,6 +117,7 @@ internal static class PostgresSchema
         new(2, "open-ended campaigns (searches) and pruned trials", """
             ALTER TABLE campaigns ADD COLUMN open_ended boolean NOT NULL DEFAULT false;
             ALTER TABLE trials ADD COLUMN pruned_step integer;
+            ALTER TABLE trials ADD COLUMN attributes_json text;
             ALTER TABLE trial_attempts DROP CONSTRAINT trial_attempts_outcome_check;
             ALTER TABLE trial_attempts ADD CONSTRAINT trial_attempts_outcome_check
                 CHECK (outcome IN ('completed','failed','released','expired','cancelled','pruned'));

@@ -123,6 +123,7 @@ internal static class SqliteSchema
         new(3, "open-ended campaigns (searches) and pruned trials", """
             ALTER TABLE campaigns ADD COLUMN open_ended INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE trials ADD COLUMN pruned_step INTEGER;
+            ALTER TABLE trials ADD COLUMN attributes_json TEXT;
             CREATE TABLE trial_attempts_v3 (
                 trial_id        INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
                 attempt         INTEGER NOT NULL,

@@ -19,9 +19,9 @@ internal static class StoreRows
     /// <summary>A trial's columns, from a table aliased <c>t</c>, in the order <see cref="ReadTrial"/> reads them.</summary>
     public const string TrialColumns =
         "t.id, t.campaign_id, t.idx, t.state, t.attempt, t.params_json, t.split_seed, t.init_seed, t.slots, " +
-        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error, t.pruned_step";
+        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error, t.pruned_step, t.attributes_json";
 
-    public const int TrialColumnCount = 15;
+    public const int TrialColumnCount = 16;
 
     /// <summary>An attempt's columns, in the order <see cref="ReadAttempt"/> reads them.</summary>
     public const string AttemptColumns = "trial_id, attempt, silo_id, started_at, ended_at, outcome, error";
@@ -56,7 +56,8 @@ internal static class StoreRows
         StartedAt: NullableTime(reader, first + 11),
         FinishedAt: NullableTime(reader, first + 12),
         Error: NullableString(reader, first + 13),
-        PrunedStep: reader.IsDBNull(first + 14) ? null : reader.GetInt32(first + 14));
+        PrunedStep: reader.IsDBNull(first + 14) ? null : reader.GetInt32(first + 14),
+        AttributesJson: NullableString(reader, first + 15));
 
     /// <summary>A trial read with <see cref="TrialColumns"/> then <see cref="CampaignColumns"/>, as a claim hands it out.</summary>
     public static ClaimedTrial ReadClaimedTrial(DbDataReader reader, string siloId)

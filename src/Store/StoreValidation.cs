@@ -46,6 +46,8 @@ internal static class StoreValidation
                 throw new ArgumentException($"trials[{i}].Slots must be at least 1, got {trial.Slots}.", nameof(trials));
             if (!IsJsonObject(trial.ParamsJson))
                 throw new ArgumentException($"trials[{i}].ParamsJson must be a JSON object, got '{trial.ParamsJson}'.", nameof(trials));
+            if (trial.AttributesJson is { } attributes && !IsJsonObject(attributes))
+                throw new ArgumentException($"trials[{i}].AttributesJson must be a JSON object, got '{attributes}'.", nameof(trials));
         }
     }
 

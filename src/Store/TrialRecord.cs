@@ -1,6 +1,7 @@
 namespace EnsembleFarm.Store;
 
 /// <param name="Owner">The silo that runs the current attempt (or ran the last one).</param>
+/// <param name="AttributesJson">What the search's sampler noted with this trial (<see cref="NewTrial.AttributesJson"/>).</param>
 /// <param name="PrunedStep">The epoch at which its search's pruner stopped it (its reason is <paramref name="Error"/>); null unless pruned.</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
 public sealed record TrialRecord(
@@ -18,7 +19,8 @@ public sealed record TrialRecord(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
-    int? PrunedStep = null)
+    int? PrunedStep = null,
+    string? AttributesJson = null)
 {
     /// <summary>Queued or running: the campaign still waits for it.</summary>
     public bool IsOpen => State is TrialState.Queued or TrialState.Running;

@@ -663,8 +663,8 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var id = await store.CreateCampaignAsync(Campaign("search") with { OpenEnded = true }, [], Ct);
         Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 0), await store.GetProgressAsync(id, Ct));
 
-        var added = await store.AddTrialsAsync(id, [new NewTrial(0, """{"lr":0.1}""", 1, 2)], Ct);
-        Assert.Equal([(0, TrialState.Queued, """{"lr":0.1}""")], added.Select(t => (t.Index, t.State, t.ParamsJson)));
+        var added = await store.AddTrialsAsync(id, [new NewTrial(0, """{"lr":0.1}""", 1, 2, AttributesJson: """{"sobol:index":"0"}""")], Ct);
+        Assert.Equal([(0, TrialState.Queued, """{"lr":0.1}""", """{"sobol:index":"0"}""")], added.Select(t => (t.Index, t.State, t.ParamsJson, t.AttributesJson)));
         Assert.True(await store.CompleteTrialAsync((await ClaimOneAsync(store, id)).Lease, Outcome(), Ct));
         Assert.Equal(CampaignState.Running, (await store.GetCampaignAsync(id, Ct))!.State);
 
