@@ -77,7 +77,7 @@ public sealed class SiloSettingsTests
     [Fact]
     public void UnknownFlags_AreFound_RatherThanTakenSilently()
     {
-        Assert.Equal(["--slot", "--id"], SiloHost.UnknownFlags(["--slot", "4", "--store=x.db", "--id", "a"]));
+        Assert.Equal(["--slot", "--id"], SiloHost.UnknownFlags(["--slot", "4", "--store=x.db", "--id", "a", SiloHost.InitStoreFlag]));
     }
 
     [Fact]
@@ -87,7 +87,8 @@ public sealed class SiloSettingsTests
 
         Assert.All(SiloSettings.All, s => Assert.Contains($"  {s.Flag}", help));
         Assert.Contains("variable: EnsembleFarm__Silo__DrainTimeout", help);
-        Assert.Contains("/health/ready", help);
+        Assert.Contains(SiloHost.ReadyPath, help);
+        Assert.Contains(SiloHost.InitStoreFlag, help);
     }
 
     [Theory]
