@@ -89,6 +89,11 @@ public static class SiloHost
             help.AppendLine($"  {setting.Flag,-16} {setting.Description}");
             help.AppendLine($"  {"",-16} default: {setting.Default}; variable: {setting.EnvironmentVariable}");
         }
+        foreach (var section in SiloSettings.Sections)
+        {
+            help.AppendLine($"  {section.Key}:<{section.Entry}>  {section.Description}");
+            help.AppendLine($"  {"",-16} configuration only; variable: {section.EnvironmentVariablePrefix}<{section.Entry}>");
+        }
         help.AppendLine();
         help.AppendLine($"Health: GET {LivePath} (the process answers), GET {ReadyPath} (the silo is in the cluster and takes trials).");
         help.AppendLine("Exit codes: 0 stopped, 1 failed, 2 bad settings, 4 the store cannot be used.");
