@@ -30,14 +30,19 @@ internal static class DataCommand
         generate.SetAction((parse, ct) => cli.RunAsync(async token =>
         {
             var path = Path.GetFullPath(parse.GetRequiredValue(output));
+            // Written beside it and renamed over it: silos may be reading a data set of that name (a deployment's data step
+            // writes it again each run), and a half-written file would fail their campaign's hash check.
+            var partial = $"{path}.{Guid.NewGuid():N}.partial";
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var writer = new StreamWriter(path);
-                ColliderSample.Write(writer, parse.GetValue(rows), parse.GetValue(seed), parse.GetValue(kind));
+                await using (var writer = new StreamWriter(partial))
+                    ColliderSample.Write(writer, parse.GetValue(rows), parse.GetValue(seed), parse.GetValue(kind));
+                File.Move(partial, path, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                File.Delete(partial);
                 throw new FarmCliException(FarmExitCodes.BadInput, $"error: cannot write --out {path}: {e.Message}", e);
             }
             await cli.Environment.Error.WriteLineAsync($"wrote {parse.GetValue(rows)} {Name(parse.GetValue(kind))} events to {path}");
