@@ -54,13 +54,35 @@ internal static class FarmBenchKit
         FarmConnector.ConnectAsync(new ConnectionOptions(Gateway: $"127.0.0.1:{gatewayPort}", Cluster: null, Store: null, ClusterId: null), FarmNeed.Farm, ct);
 
     /// <summary>
-    /// Raises the test server's connection limit (100 by default): eight silos, each with its store's pool and Orleans'
-    /// membership connections, plus the bench's own, come close to it.
+    /// Prepares the test server for the throughput bench: a higher connection limit (100 by default: eight silos, each
+    /// with its store's pool and Orleans' membership connections, plus the bench's own, come close to it), and
+    /// pg_stat_statements loaded, so that each run's statements can be counted and their execution time summed.
     /// </summary>
-    public static async Task RaiseConnectionLimitAsync(PostgresServer server, int limit, CancellationToken ct)
+    public static async Task PrepareServerAsync(PostgresServer server, int connectionLimit, CancellationToken ct)
     {
-        await server.ExecuteAsync($"ALTER SYSTEM SET max_connections = {limit};", ct);
+        await server.ExecuteAsync($"ALTER SYSTEM SET max_connections = {connectionLimit};", ct);
+        await server.ExecuteAsync("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements';", ct);
         await server.RestartAsync(ct);
+        await server.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements;", ct);
+    }
+
+    /// <summary>Forgets the statements counted so far (all databases).</summary>
+    public static Task ResetStatementsAsync(PostgresServer server, CancellationToken ct) => server.ExecuteAsync("SELECT pg_stat_statements_reset();", ct);
+
+    /// <summary>The statements run in <paramref name="database"/> since the last reset: text, calls, total execution time (ms, on the server).</summary>
+    public static async Task<IReadOnlyList<(string Query, long Calls, double Milliseconds)>> StatementsAsync(PostgresServer server, string database, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString()) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            SELECT query, calls, total_exec_time FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = @database) ORDER BY total_exec_time DESC;
+            """, connection);
+        command.Parameters.AddWithValue("database", database);
+        var rows = new List<(string, long, double)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2)));
+        return rows;
     }
 
     public static async Task DropDatabaseAsync(PostgresServer server, string name, CancellationToken ct)

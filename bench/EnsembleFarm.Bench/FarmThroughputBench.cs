@@ -48,18 +48,30 @@ internal static class FarmThroughputBench
 
     private sealed record FarmRun(int Silos, int Repeat, Telemetry Telemetry, int Trials, double Seconds, double TrialsPerSecond, double SteadyTrialsPerSecond,
         IReadOnlyList<double> StoreLatencies, IReadOnlyList<double> LogLatencies, IReadOnlyList<double> LogFirst, IReadOnlyList<double> TrialSide,
-        IReadOnlyList<OtlpHistogram> Histograms, IReadOnlyList<OtlpSpan> Spans, double SubmitSeconds, string PerSilo, double ReadySeconds, long Connections);
+        IReadOnlyList<OtlpHistogram> Histograms, IReadOnlyList<OtlpSpan> Spans, double SubmitSeconds, string PerSilo, double ReadySeconds, long Connections,
+        IReadOnlyList<(string Query, long Calls, double Milliseconds)> Statements)
+    {
+        public double StatementsPerTrial => Statements.Sum(s => s.Calls) / (double)Trials;
 
-    private sealed record OptunaRun(int Workers, int Repeat, double Seconds, double TrialsPerSecond, double SpanTrialsPerSecond, string Version);
+        public double ServerMsPerTrial => Statements.Sum(s => s.Milliseconds) / Trials;
+    }
+
+    private sealed record OptunaRun(int Workers, int Repeat, int Trials, double Seconds, double TrialsPerSecond, double SpanTrialsPerSecond, string Version,
+        IReadOnlyList<(string Query, long Calls, double Milliseconds)> Statements)
+    {
+        public double StatementsPerTrial => Statements.Sum(s => s.Calls) / (double)Trials;
+
+        public double ServerMsPerTrial => Statements.Sum(s => s.Milliseconds) / Trials;
+    }
 
     public static async Task RunAsync(int[] siloCounts, int trials, int repeats, TextWriter output, CancellationToken ct)
     {
         output.WriteLine($"farm-throughput: silos {string.Join(',', siloCounts)}, {trials} trials, {repeats} repetitions; {Now()}; " +
                          $"{Environment.ProcessorCount} cores; load {Load()}");
         await using var server = await PostgresServer.StartNewAsync(ct);
-        await RaiseConnectionLimitAsync(server, 400, ct);
+        await PrepareServerAsync(server, 400, ct);
         await using var receiver = OtlpReceiver.Start();
-        output.WriteLine($"PostgreSQL on 127.0.0.1:{server.Port} (fsync, synchronous_commit and full_page_writes off; max_connections 400); " +
+        output.WriteLine($"PostgreSQL on 127.0.0.1:{server.Port} (fsync, synchronous_commit and full_page_writes off; max_connections 400; pg_stat_statements); " +
                          $"OTLP receiver on 127.0.0.1:{receiver.Port}");
         using var folder = new TempFolder("farm-throughput-");
         SmallCampaign.WriteDataset(folder.Path, DataRows);
@@ -90,7 +102,8 @@ internal static class FarmThroughputBench
                         optunaRuns.Add(run);
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"optuna workers={silos} repeat={repeat}: {trials} trials in {run.Seconds:F2} s = {run.TrialsPerSecond:F1} trials/s " +
-                            $"(first start → last completion by Optuna's timestamps: {run.SpanTrialsPerSecond:F1}); load {Load()}"));
+                            $"(first start → last completion by Optuna's timestamps: {run.SpanTrialsPerSecond:F1}); {run.StatementsPerTrial:F1} SQL statements " +
+                            $"and {run.ServerMsPerTrial:F2} ms of server execution per trial; load {Load()}"));
                     }
                     await output.FlushAsync(ct);
                 }
@@ -101,8 +114,8 @@ internal static class FarmThroughputBench
         output.WriteLine($"Summary ({repeats} repetitions each; median [min–max] over the repetitions; Optuna {optunaRuns.FirstOrDefault()?.Version}); load {Load()}");
         output.WriteLine();
         output.WriteLine("| silos = workers | farm trials/s | Optuna trials/s | farm / Optuna | dispatch p50 ms (log lines) | p90 | p99 | " +
-                         "silo histogram p50 ms | p99 | store p50 ms | p99 |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                         "silo histogram p50 ms | p99 | store p50 ms | p99 | SQL statements per trial, farm / Optuna |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var silos in siloCounts)
         {
             var farm = farmRuns.Where(r => r.Silos == silos).ToList();
@@ -112,7 +125,8 @@ internal static class FarmThroughputBench
                              $"{Spread(ratios, "F2")} | {Spread(farm.Select(r => Q(r.LogLatencies, 0.5)), "F1")} | {Spread(farm.Select(r => Q(r.LogLatencies, 0.9)), "F1")} | " +
                              $"{Spread(farm.Select(r => Q(r.LogLatencies, 0.99)), "F1")} | {Spread(farm.Select(r => OtlpHistogram.Quantile(r.Histograms, 0.5)), "F1")} | " +
                              $"{Spread(farm.Select(r => OtlpHistogram.Quantile(r.Histograms, 0.99)), "F1")} | {Spread(farm.Select(r => Q(r.StoreLatencies, 0.5)), "F0")} | " +
-                             $"{Spread(farm.Select(r => Q(r.StoreLatencies, 0.99)), "F0")} |");
+                             $"{Spread(farm.Select(r => Q(r.StoreLatencies, 0.99)), "F0")} | {F(Median(farm.Select(r => r.StatementsPerTrial)))} / " +
+                             $"{F(Median(optuna.Select(r => r.StatementsPerTrial)))} |");
         }
         output.WriteLine();
         output.WriteLine("All runs of a silo count pooled (ms): dispatch latency from the log lines (the first trial on a silo from submit apart), " +
@@ -124,11 +138,11 @@ internal static class FarmThroughputBench
             var first = farm.SelectMany(r => r.LogFirst).Order().ToList();
             var side = farm.SelectMany(r => r.TrialSide).Order().ToList();
             var histograms = farm.SelectMany(r => r.Histograms).ToList();
-            output.WriteLine($"  {silos} silos: log lines n={pooled.Count} p50 {F(Quantile(pooled, 0.5), "F2")} p90 {F(Quantile(pooled, 0.9), "F2")} " +
+            output.WriteLine($"  {silos} silos: log lines n={pooled.Count} mean {F(pooled.DefaultIfEmpty().Average(), "F2")} p50 {F(Quantile(pooled, 0.5), "F2")} p90 {F(Quantile(pooled, 0.9), "F2")} " +
                              $"p99 {F(Quantile(pooled, 0.99), "F2")} max {F(pooled.LastOrDefault(), "F1")}, under 5 ms {F(100.0 * pooled.Count(l => l < 5) / Math.Max(1, pooled.Count), "F0")} %; " +
                              $"first trial on a silo p50 {F(Quantile(first, 0.5), "F0")}; histogram n={histograms.Sum(h => h.Count)} mean {F(histograms.Sum(h => h.Sum) / Math.Max(1, histograms.Sum(h => h.Count)), "F2")} " +
                              $"p50 {F(OtlpHistogram.Quantile(histograms, 0.5), "F2")} p99 {F(OtlpHistogram.Quantile(histograms, 0.99), "F1")}; " +
-                             $"trial side p50 {F(Quantile(side, 0.5), "F2")} p90 {F(Quantile(side, 0.9), "F2")}");
+                             $"trial side mean {F(side.DefaultIfEmpty().Average(), "F2")} p50 {F(Quantile(side, 0.5), "F2")} p90 {F(Quantile(side, 0.9), "F2")}");
         }
 
         // Diagnostics: where a trial's time goes (every grain call's span), and what the telemetry itself costs.
@@ -141,6 +155,7 @@ internal static class FarmThroughputBench
             var traced = await FarmAsync(server, receiver, folder.Path, yaml, silos, trials, repeats + 2, Telemetry.Traces, ct);
             output.WriteLine(Describe(traced));
             PrintSpans(output, traced);
+            PrintStatements(output, $"the run without telemetry ({silos} silos)", plain.Statements, plain.Trials);
             await output.FlushAsync(ct);
         }
         output.WriteLine($"OTLP receiver: {receiver.Requests} requests, {receiver.Failures} undecodable; load {Load()}");
@@ -163,6 +178,7 @@ internal static class FarmThroughputBench
                 $"silo histogram n={run.Histograms.Sum(h => h.Count)} p50 {OtlpHistogram.Quantile(run.Histograms, 0.5):F2} p99 {OtlpHistogram.Quantile(run.Histograms, 0.99):F1}; ");
         return text + string.Create(c,
             $"store p50 {Q(run.StoreLatencies, 0.5):F0} p90 {Q(run.StoreLatencies, 0.9):F0} p99 {Q(run.StoreLatencies, 0.99):F0}; " +
+            $"{run.StatementsPerTrial:F1} SQL statements and {run.ServerMsPerTrial:F2} ms of server execution per trial; " +
             $"trials per silo {run.PerSilo}; silos ready in {run.ReadySeconds:F1} s; {run.Connections} connections; load {Load()}");
     }
 
@@ -181,6 +197,7 @@ internal static class FarmThroughputBench
             await Eventually.TrueAsync(async () => (await connection.SilosAsync(ct)).Count == siloCount, TimeSpan.FromSeconds(60),
                 $"the dispatcher to list {siloCount} silos");
 
+            await ResetStatementsAsync(server, ct);
             var submittedAt = DateTimeOffset.UtcNow;
             var result = await connection.SubmitAsync(new SubmitRequest(yaml, folder, "throughput.yaml", Resume: false), ct);
             var submitSeconds = (DateTimeOffset.UtcNow - submittedAt).TotalSeconds;
@@ -188,6 +205,7 @@ internal static class FarmThroughputBench
             var id = result.Campaign!.Id;
             var campaign = await Eventually.ValueAsync(async () =>
                 await farmStore.GetCampaignAsync(id, ct) is { HasEnded: true } ended ? ended : null, CampaignPatience, $"campaign {id} to end");
+            var statements = await StatementsAsync(server, database, ct);
             var connections = await ConnectionsAsync(server, ct);
             if (campaign.State != CampaignState.Completed)
                 throw new InvalidOperationException($"campaign {id} ended {campaign.State}: {campaign.Error}\n{string.Join("\n", silos.Select(s => s.Output))}");
@@ -237,7 +255,7 @@ internal static class FarmThroughputBench
             var perSilo = string.Join('/', records.GroupBy(t => t.Owner).Select(g => g.Count()).OrderDescending());
             return new FarmRun(siloCount, repeat, telemetry, trials, seconds, trials / seconds, (trials - 1) / (lastFinish - firstStart).TotalSeconds,
                 storeLatencies, logLatencies, logFirst, trialSide, receiver.Histograms(database), receiver.Spans(database), submitSeconds, perSilo,
-                ready.TotalSeconds, connections);
+                ready.TotalSeconds, connections, statements);
         }
         finally
         {
@@ -277,6 +295,7 @@ internal static class FarmThroughputBench
             var id = await CampaignSubmission.Prepare(yaml, folder).SubmitAsync(store, ct);
             var steps = new Dictionary<string, List<double>> { ["claim"] = [], ["test set"] = [], ["complete"] = [], ["trial read"] = [], ["campaign read"] = [] };
             var metrics = new Dictionary<string, double> { ["trained"] = 0 };
+            await ResetStatementsAsync(server, ct);
             var clock = Stopwatch.StartNew();
             var total = Stopwatch.StartNew();
             double Lap()
@@ -308,10 +327,26 @@ internal static class FarmThroughputBench
                 $"(p50 / p90 / mean): {string.Join("; ", steps.Select(s => $"{s.Key} {Q(s.Value, 0.5):F2} / {Q(s.Value, 0.9):F2} / {s.Value.Average():F2}"))}; " +
                 $"claim p50 over the first tenth (the most trials queued) {Q(steps["claim"].GetRange(0, trials / 10), 0.5):F2}, over the last tenth {Q(steps["claim"].GetRange(trials - (trials / 10), trials / 10), 0.5):F2}; " +
                 $"load {Load()}"));
+            PrintStatements(output, "the store alone", await StatementsAsync(server, database, ct), trials, all: true);
         }
         finally
         {
             await DropDatabaseAsync(server, database, ct);
+        }
+    }
+
+    /// <summary>The SQL a run sent, per trial: how many statements, how long the server took to execute them, the costliest ones.</summary>
+    private static void PrintStatements(TextWriter output, string what, IReadOnlyList<(string Query, long Calls, double Milliseconds)> statements, int trials,
+        bool all = false)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  SQL of {what} (pg_stat_statements): {statements.Sum(s => s.Calls) / (double)trials:F1} statements and {statements.Sum(s => s.Milliseconds) / trials:F3} ms " +
+            $"of server execution per trial; {(all ? "each run at least every other trial" : "the costliest")} (calls per trial, mean ms, statement):"));
+        foreach (var (query, calls, ms) in all ? statements.Where(s => s.Calls * 2 >= trials).OrderByDescending(s => s.Calls) : statements.Take(10))
+        {
+            var text = string.Join(' ', query.Split((char[])['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {calls / (double)trials,6:F2} × {ms / Math.Max(1, calls),7:F3} ms  {(text.Length > 130 ? text[..130] + "…" : text)}"));
         }
     }
 
@@ -322,11 +357,12 @@ internal static class FarmThroughputBench
         try
         {
             var url = $"postgresql+psycopg2://{PostgresServer.SuperUser}@{server.Host}:{server.Port}/{database}";
+            await ResetStatementsAsync(server, ct);
             var json = await FarmBenchKit.RunAsync("/usr/bin/python3", [script, url, $"{workers}", $"{trials}"], ct);
             using var document = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
             var root = document.RootElement;
-            return new OptunaRun(workers, repeat, root.GetProperty("seconds").GetDouble(), root.GetProperty("trials_per_s").GetDouble(),
-                root.GetProperty("span_trials_per_s").GetDouble(), root.GetProperty("optuna").GetString() ?? "?");
+            return new OptunaRun(workers, repeat, trials, root.GetProperty("seconds").GetDouble(), root.GetProperty("trials_per_s").GetDouble(),
+                root.GetProperty("span_trials_per_s").GetDouble(), root.GetProperty("optuna").GetString() ?? "?", await StatementsAsync(server, database, ct));
         }
         finally
         {
