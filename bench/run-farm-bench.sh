@@ -4,7 +4,7 @@
 #                    (Debian's python3-optuna, RDB storage on the same server, as many worker processes)
 #   failover         SIGKILL of the silo training a trial in a 3-silo cluster → that trial training again elsewhere
 #   farm-overhead    the 60-member example through a one-silo farm vs the same trainings in one process
-# Output goes to the terminal and to bench/results/farm-<bench>-<UTC time>.txt (ignored by git), with the commit and
+# Output goes to the terminal and to bench/results/<bench>-<UTC time>.txt (ignored by git), with the commit and
 # the machine's load (uptime) before and after.
 #
 # usage: bench/run-farm-bench.sh                       all three with their defaults
@@ -28,7 +28,7 @@ mkdir -p bench/results
 
 run() { # bench [options...]
   local out
-  out="bench/results/farm-$1-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  out="bench/results/$1-$(date -u +%Y%m%dT%H%M%SZ).txt"
   {
     echo "\$ EnsembleFarm.Bench $*"
     echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (with uncommitted changes)'); $(uptime)"

@@ -158,7 +158,7 @@ internal static class FarmThroughputBench
             PrintStatements(output, $"the run without telemetry ({silos} silos)", plain.Statements, plain.Trials);
             await output.FlushAsync(ct);
         }
-        output.WriteLine($"OTLP receiver: {receiver.Requests} requests, {receiver.Failures} undecodable; load {Load()}");
+        output.WriteLine($"OTLP receiver: {receiver.Requests} requests, {receiver.Failures} undecodable{(receiver.FirstFailure is { } why ? $" (first: {why})" : "")}; load {Load()}");
     }
 
     private static double Q(IReadOnlyList<double> values, double p) => Quantile([.. values.Order()], p);

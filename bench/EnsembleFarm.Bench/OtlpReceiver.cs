@@ -47,6 +47,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public long Failures => Interlocked.Read(ref _failures);
 
+    /// <summary>Why the first request that could not be read was not, for the report.</summary>
+    public string? FirstFailure { get; private set; }
+
     public static OtlpReceiver Start() => new(FreePorts.Take(1)[0]);
 
     /// <summary>
@@ -114,9 +117,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
                 context.Response.ContentType = "application/x-protobuf";
                 context.Response.ContentLength64 = 0;
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                Interlocked.Increment(ref _failures);
+                if (Interlocked.Increment(ref _failures) == 1) FirstFailure = $"{context.Request.Url?.AbsolutePath}: {e.GetType().Name}: {e.Message}";
                 context.Response.StatusCode = 400;
             }
             context.Response.Close();
