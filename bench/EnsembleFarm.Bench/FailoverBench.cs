@@ -67,7 +67,8 @@ internal static class FailoverBench
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"repeat {repeat}: killed {result.Victim}{(result.VictimHostedDispatcher ? " (it hosted the dispatcher)" : "")} during member {result.Member}; " +
                 $"declared dead {result.DeadMs:F0} ms, requeued {result.RequeuedMs:F0} ms, claimed again on {result.NewSilo} {result.ClaimedMs:F0} ms, " +
-                $"its first epoch stored {result.FirstEpochMs:F0} ms after the kill; first attempt {result.Outcome}; members trained {result.TrialSeconds:F2} s on average; load {Load()}"));
+                $"its first epoch stored {result.FirstEpochMs:F0} ms after the kill; first attempt {result.Outcome}; " +
+                $"members completed so far trained {(double.IsNaN(result.TrialSeconds) ? "–" : $"{result.TrialSeconds:F2} s")} on average; load {Load()}"));
             await output.FlushAsync(ct);
         }
 
