@@ -55,7 +55,7 @@ internal static class EnsemblePlots
             if (banded.Count > 0)
             {
                 traces.Add(Traces.Band($"{rule} {confidence * 100:0.#} % interval", [.. banded.Select(p => (double)p.Size)],
-                    [.. banded.Select(p => p.Interval!.Lower)], [.. banded.Select(p => p.Interval!.Upper)], rule));
+                    [.. banded.Select(p => p.Interval!.Lower)], [.. banded.Select(p => p.Interval!.Upper)], rule, RuleColours[r % RuleColours.Length]));
             }
             var line = Traces.Line(rule, report.SizeCurve.Select(p => (double)p.Size), report.SizeCurve.Select(p => p.Metrics[rule][metric] ?? double.NaN),
                 group: rule, colour: RuleColours[r % RuleColours.Length]);
@@ -79,9 +79,14 @@ internal static class EnsemblePlots
 
     private sealed record Scorer(string Name, float[] Scores, string? Colour)
     {
-        public JsonObject Trace(IEnumerable<double> x, IEnumerable<double> y) => Colour is null
-            ? Traces.Line(Name, x, y, width: 1, group: "members", legend: Name == "member 0", colour: "rgba(120,120,120,0.35)")
-            : Traces.Line(Name, x, y, width: 3, colour: Colour);
+        public JsonObject Trace(IEnumerable<double> x, IEnumerable<double> y)
+        {
+            if (Colour is not null) return Traces.Line(Name, x, y, width: 3, colour: Colour);
+            // One legend entry stands for every member: clicking it hides or shows them all.
+            var trace = Traces.Line(Name, x, y, width: 1, group: "members", legend: Name == "member 0", colour: "rgba(120,120,120,0.35)");
+            trace["legendgrouptitle"] = new JsonObject { ["text"] = "members" };
+            return trace;
+        }
     }
 
     private static ReportPlot Roc(List<Scorer> scorers, bool[] targets)

@@ -29,7 +29,8 @@ internal static class Traces
     };
 
     /// <summary>A filled band between two curves over the same x: one closed polygon (x forth, then back).</summary>
-    public static JsonObject Band(string name, IReadOnlyList<double> x, IReadOnlyList<double> lower, IReadOnlyList<double> upper, string group) => new()
+    public static JsonObject Band(string name, IReadOnlyList<double> x, IReadOnlyList<double> lower, IReadOnlyList<double> upper, string group,
+        string colour) => new()
     {
         ["type"] = "scatter",
         ["mode"] = "lines",
@@ -37,7 +38,8 @@ internal static class Traces
         ["x"] = Numbers(x.Concat(x.Reverse())),
         ["y"] = Numbers(upper.Concat(lower.Reverse())),
         ["fill"] = "toself",
-        ["opacity"] = 0.25,
+        ["fillcolor"] = colour,
+        ["opacity"] = 0.2,
         ["line"] = new JsonObject { ["width"] = 0 },
         ["legendgroup"] = group,
         ["hoverinfo"] = "skip",
