@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Commands;
 using EnsembleFarm.Client.Connection;
+using EnsembleFarm.Client.Output;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Models.Data;
@@ -117,5 +118,5 @@ public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
 
     /// <summary>A campaign none of whose members completed: there is nothing to show, export or predict with.</summary>
     internal static FarmCliException NoCompletedMember(CampaignRecord campaign, string what) =>
-        new(FarmExitCodes.CampaignNotCompleted, $"campaign {campaign.Id} ({campaign.State.ToString().ToLowerInvariant()}) has no completed member yet: {what}");
+        new(FarmExitCodes.CampaignNotCompleted, $"campaign {campaign.Id} ({Formats.State(campaign.State)}) has no completed member yet: {what}");
 }

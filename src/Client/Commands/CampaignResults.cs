@@ -1,4 +1,5 @@
 using EnsembleFarm.Client.Connection;
+using EnsembleFarm.Client.Output;
 using EnsembleFarm.Domain.Aggregation;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.Models;
@@ -31,7 +32,7 @@ internal sealed record CampaignResults(CampaignResultsData Data, EnsembleReport 
         if (Report.Members == progress.Total) return null;
         var why = campaign.State switch
         {
-            CampaignState.Queued or CampaignState.Running => $"is {campaign.State.ToString().ToLowerInvariant()}",
+            CampaignState.Queued or CampaignState.Running => $"is {Formats.State(campaign.State)}",
             CampaignState.Cancelled => "was cancelled",
             CampaignState.Failed => "failed",
             _ => $"completed with {progress.Failed} failed members",
