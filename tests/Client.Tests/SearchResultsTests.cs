@@ -149,10 +149,15 @@ public sealed class SearchResultsTests(FarmFixture fixture) : IClassFixture<Farm
     }
 
     [Fact]
-    public async Task Two_objectives_give_the_pareto_front_and_importance_finds_the_parameter_that_matters()
+    public async Task Two_objectives_give_the_pareto_front_and_importance_finds_the_parameter_that_matters_and_chromium_draws_them()
     {
         Farm.Trainer.Behaviour = (_, _) => Task.CompletedTask;
-        Farm.Trainer.Reporting = (_, _, _) => Task.CompletedTask;
+        Farm.Trainer.Reporting = (trial, progress, _) =>
+        {
+            for (var epoch = 1; epoch <= 3; epoch++)
+                progress.ReportEpoch(epoch, new Dictionary<string, double> { ["val_loss"] = Loss(RateOf(trial)) + (1.0 / epoch) }, 100);
+            return Task.CompletedTask;
+        };
         // The loss depends on the rate alone; the accuracy (maximised) on the batch size alone, against small batches.
         Farm.Trainer.FinalMetrics = trial =>
         {
@@ -191,10 +196,23 @@ public sealed class SearchResultsTests(FarmFixture fixture) : IClassFixture<Farm
         Assert.Contains("Best trials (Pareto front first, then each further front, by the first objective)", tables.Output);
         Assert.Contains($"Pareto front: {front.Count()} trials no other trial beats on every objective", tables.Output);
         Assert.Contains("Parameter importance for val_loss", tables.Output);
+
+        using var folder = new TempFolder();
+        var numbers = points.Select(p => p.Item1).ToList();
+        var best = points.MinBy(p => (p.Item2, p.Item1)).Item1;
+        await HtmlReportTests.AssertDrawnAsync(Farm, id, "pareto", folder, new Dictionary<string, List<(string Name, int Points)>>
+        {
+            ["search-history"] = [("completed trial", 16), ("best so far", 16)],
+            // Two parameters and the objective; the best tenth (1 of 16) drawn last, over the others.
+            ["search-parallel"] = [.. numbers.Where(n => n != best).Append(best).Select(n => ($"trial {n}", 3))],
+            ["search-importance"] = [("importance", 2)],
+            ["search-pareto"] = [("completed trial", 16), ("Pareto front", front.Count())],
+            ["search-curves"] = [("completed trials", 3), .. numbers.Skip(1).Select(n => ($"trial {n}", 3))],
+        });
     }
 
     [Fact]
-    public async Task What_only_an_ensemble_has_is_refused_for_a_search_with_what_to_do_instead()
+    public async Task Predicting_with_a_search_is_refused_with_what_to_do_instead()
     {
         Farm.Trainer.Behaviour = (_, _) => Task.CompletedTask;
         Farm.Trainer.Reporting = (_, _, _) => Task.CompletedTask;
@@ -205,16 +223,11 @@ public sealed class SearchResultsTests(FarmFixture fixture) : IClassFixture<Farm
             space:
               training.optimizer.learning_rate: {float: [1.0e-4, 1.0], log: true}
             """);
-        var rows = Path.Combine(Farm.Folder, "small.csv");
 
-        var report = await Cli.To(Farm).RunAsync("report", id.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(Farm.Folder, "r.html"));
-        var predict = await Cli.To(Farm).RunAsync("predict", id.ToString(CultureInfo.InvariantCulture), rows);
+        var predict = await Cli.To(Farm).RunAsync("predict", id.ToString(CultureInfo.InvariantCulture), Path.Combine(Farm.Folder, "small.csv"));
 
-        foreach (var run in new[] { report, predict })
-        {
-            Assert.Equal(FarmExitCodes.BadInput, run.ExitCode);
-            Assert.Contains($"campaign {id} 'refused' is a search campaign, not an ensemble", run.Error);
-            Assert.Contains($"ensemble.from_search: {{campaign: {id}, top: K}}", run.Error);
-        }
+        Assert.Equal(FarmExitCodes.BadInput, predict.ExitCode);
+        Assert.Contains($"campaign {id} 'refused' is a search campaign, not an ensemble: predicting with all its trials needs an ensemble", predict.Error);
+        Assert.Contains($"ensemble.from_search: {{campaign: {id}, top: K}}", predict.Error);
     }
 }

@@ -85,21 +85,10 @@ internal static class ResultsCommand
 
     private static async Task<int> WriteSearchAsync(FarmCli cli, IFarmConnection farm, long campaignId, bool json, string? csvPath, CancellationToken ct)
     {
-        var curves = await farm.CurvesAsync(campaignId, ct) ?? throw FarmCli.NotFound(campaignId);
-        StoredSearch search;
-        try
-        {
-            search = StoredSearch.From(curves);
-        }
-        catch (SpecException e)
-        {
-            throw new FarmCliException(FarmExitCodes.BadInput, $"error: campaign {campaignId}'s stored spec cannot be read by this version of farm: {e.Message}", e);
-        }
-        // The importance surrogate is a Gaussian process fit: CPU work, off the caller's thread.
-        var report = await Task.Run(() => SearchReport.Of(search), ct);
+        var (search, report) = await SearchResults.LoadAsync(farm, campaignId, ct);
         if (csvPath is not null) await WriteCsvAsync(cli, csvPath, report.Trials.Count, writer => SearchTrialsCsv.Write(report, writer));
         if (json) await cli.Environment.Out.WriteLineAsync(report.ToJson());
-        else SearchReportView.Write(cli.Environment.CreateConsole(), curves.Campaign, report);
+        else SearchReportView.Write(cli.Environment.CreateConsole(), search.Campaign, report);
         return FarmExitCodes.Ok;
     }
 

@@ -37,14 +37,14 @@ internal static class StatusCommand
     private static async Task WriteSearchAsync(IAnsiConsole console, IFarmConnection farm, CampaignRecord campaign, CampaignProgress progress,
         CancellationToken ct)
     {
-        if (await farm.CurvesAsync(campaign.Id, ct) is not { } curves) return;
         StoredSearch search;
         try
         {
-            search = StoredSearch.From(curves);
+            search = await SearchResults.LoadSearchAsync(farm, campaign.Id, ct);
         }
-        catch (SpecException)
+        catch (FarmCliException)
         {
+            // Status still shows the trials of a search whose spec this build cannot read.
             return;
         }
         var objective = search.Search.Objectives[0];
