@@ -27,6 +27,7 @@ public enum CampaignKind
 /// each trial trains with <see cref="TrainingFor"/> and its own initialisation seed.
 /// </param>
 /// <param name="Retries">How many times a failed trial is retried before it is marked failed.</param>
+/// <param name="Trainer">What trains the trials: the built-in trainer, or a command the silos' operators allowed.</param>
 public sealed record CampaignSpec(
     string Name,
     CampaignKind Kind,
@@ -37,7 +38,8 @@ public sealed record CampaignSpec(
     TrainingOptions Training,
     EnsembleSpec Ensemble,
     int Retries,
-    ResourcesSpec Resources)
+    ResourcesSpec Resources,
+    TrainerSpec Trainer)
 {
     /// <summary>The kind as the store and the CLI name it ("ensemble").</summary>
     public string KindName => SpecVocabulary.Name(Kind);
@@ -77,3 +79,21 @@ public sealed record EnsembleSpec(int Members, double ValidationFraction, bool S
 
 /// <param name="Slots">Slots of a silo that one trial occupies (CPU slots or GPUs).</param>
 public sealed record ResourcesSpec(int Slots);
+
+/// <summary>What trains a campaign's trials (the spec's <c>trainer</c> field).</summary>
+/// <param name="Command">
+/// The alias of a command trainer, which each silo maps to a program in its own configuration; null for the built-in
+/// trainer. Never a program or a path: a silo runs only what its operator allowed.
+/// </param>
+public sealed record TrainerSpec(string? Command)
+{
+    /// <summary>The spec's value for the built-in trainer, also the default.</summary>
+    public const string BuiltInName = "builtin";
+
+    public static TrainerSpec BuiltIn { get; } = new((string?)null);
+
+    public bool IsBuiltIn => Command is null;
+
+    /// <summary>How messages name it: <c>builtin</c> or <c>command 'pytorch'</c>.</summary>
+    public override string ToString() => Command is null ? BuiltInName : $"command '{Command}'";
+}
