@@ -5,6 +5,7 @@ using EnsembleFarm.Models.Data;
 using EnsembleFarm.Store;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Core.Internal;
 
 namespace EnsembleFarm.Grains;
 
@@ -52,6 +53,21 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
 
     public Task<CampaignResultsData?> GetResultsDataAsync(long campaignId) => StoreQueries.ResultsAsync(store, campaignId);
 
+    public Task<CampaignModels?> GetModelsAsync(long campaignId, IReadOnlyList<int>? members) =>
+        StoreQueries.ModelsAsync(store, campaignId, members);
+
+    public Task<CampaignCurves?> GetCurvesAsync(long campaignId) => StoreQueries.CurvesAsync(store, campaignId);
+
+    public async Task<CampaignDeletion> DeleteCampaignAsync(long campaignId)
+    {
+        var deletion = await store.DeleteCampaignAsync(campaignId);
+        if (deletion != CampaignDeletion.Deleted) return deletion;
+        // The campaign grain caches the campaign: an activation that outlived the deletion would still answer for it.
+        await GrainFactory.GetGrain<ICampaignGrain>(campaignId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        LogDeleted(campaignId);
+        return deletion;
+    }
+
     public Task<IReadOnlyList<SiloReport>> ListSilosAsync() => Dispatcher.ListSilosAsync();
 
     private static SubmitResult Accepted(SubmitOutcome outcome, CampaignRecord campaign, CampaignSubmission submission) =>
@@ -62,4 +78,7 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} '{Name}' resumed by a resubmission")]
     private partial void LogResumed(long campaignId, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} deleted")]
+    private partial void LogDeleted(long campaignId);
 }

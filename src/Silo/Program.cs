@@ -14,8 +14,10 @@ if (SiloHost.UnknownFlags(args) is { Count: > 0 } unknown)
     return FarmExitCodes.BadInput;
 }
 
+// --init-store takes no value: kept out of the settings' command line, where it would take the next argument as its value.
+var initStore = args.Contains(SiloHost.InitStoreFlag);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-builder.Configuration.AddCommandLine(args, SiloSettings.SwitchMappings);
+builder.Configuration.AddCommandLine([.. args.Where(a => a != SiloHost.InitStoreFlag)], SiloSettings.SwitchMappings);
 var (settings, errors) = SiloSettings.Read(builder.Configuration);
 if (settings is null)
 {
@@ -27,6 +29,11 @@ IFarmStore store;
 try
 {
     store = await FarmStoreFactory.OpenAsync(settings.Store);
+    if (initStore)
+    {
+        await using (store) await SiloHost.InitStoreAsync(settings, store, Console.Out);
+        return FarmExitCodes.Ok;
+    }
 }
 catch (FarmStoreException e)
 {

@@ -21,6 +21,18 @@ public static class SiloHost
     /// <summary>The activity sources Orleans traces grain calls under.</summary>
     private static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
+    /// <summary>Answers 200 while the process answers: what a supervisor's liveness probe asks (deploy/k8s uses these paths).</summary>
+    public const string LivePath = "/health/live";
+
+    /// <summary>Answers 200 while the silo is in its cluster and takes trials, 503 otherwise: what a readiness probe asks.</summary>
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>
+    /// Creates or upgrades the store's tables (and, on PostgreSQL, Orleans' membership tables), then exits: the step a
+    /// deployment runs before its silos start (a Kubernetes init container), so a schema problem shows there, once.
+    /// </summary>
+    public const string InitStoreFlag = "--init-store";
+
     public static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, SiloSettings settings, IFarmStore store)
     {
         ConfigureLogging(builder);
@@ -46,15 +58,15 @@ public static class SiloHost
         }));
 
         var app = builder.Build();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 
     /// <summary>The flags in <paramref name="args"/> that are no setting's (configuration would take them silently).</summary>
     public static IReadOnlyList<string> UnknownFlags(IReadOnlyList<string> args)
     {
-        var known = SiloSettings.All.Select(s => s.Flag).ToHashSet(StringComparer.Ordinal);
+        var known = SiloSettings.All.Select(s => s.Flag).Append(InitStoreFlag).ToHashSet(StringComparer.Ordinal);
         return [.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).Select(a => a.Split('=')[0]).Where(flag => !known.Contains(flag))];
     }
 
@@ -64,6 +76,8 @@ public static class SiloHost
             farm-silo: an EnsembleFarm silo. It joins the farm's cluster, runs trials in its slots and stores what they leave.
 
             Usage: farm-silo [--setting value]...
+                   farm-silo --init-store [--store location]   create or upgrade the store's tables (and a cluster's
+                                                                membership tables), then exit
 
             Every setting can also come from configuration: appsettings.json or an environment variable (shown below);
             a flag overrides both.
@@ -75,10 +89,29 @@ public static class SiloHost
             help.AppendLine($"  {setting.Flag,-16} {setting.Description}");
             help.AppendLine($"  {"",-16} default: {setting.Default}; variable: {setting.EnvironmentVariable}");
         }
+        foreach (var section in SiloSettings.Sections)
+        {
+            help.AppendLine($"  {section.Key}:<{section.Entry}>  {section.Description}");
+            help.AppendLine($"  {"",-16} configuration only; variable: {section.EnvironmentVariablePrefix}<{section.Entry}>");
+        }
         help.AppendLine();
-        help.AppendLine("Health: GET /health/live (the process answers), GET /health/ready (the silo is in the cluster and takes trials).");
+        help.AppendLine($"Health: GET {LivePath} (the process answers), GET {ReadyPath} (the silo is in the cluster and takes trials).");
         help.AppendLine("Exit codes: 0 stopped, 1 failed, 2 bad settings, 4 the store cannot be used.");
         return help.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="InitStoreFlag"/>: opening <paramref name="store"/> has already created or upgraded its tables; a cluster's
+    /// store also gets Orleans' membership tables (every silo would create them at start too, guarded, so this is safe to
+    /// run beside running silos and again).
+    /// </summary>
+    /// <exception cref="FarmStoreException">The membership tables cannot be created (the server is unreachable or refuses).</exception>
+    public static async Task InitStoreAsync(SiloSettings settings, IFarmStore store, TextWriter output)
+    {
+        var membership = !settings.IsCluster ? "no membership tables needed (a SQLite store has one silo)"
+            : await PostgresClusterSchema.EnsureAsync(settings.Store!) ? "Orleans' membership tables created"
+            : "Orleans' membership tables already there";
+        await output.WriteLineAsync($"store {store.Location} is ready: its tables are at this build's version; {membership}");
     }
 
     /// <summary>Whether the exception is a port another process holds, so the operator gets a line, not a stack trace.</summary>

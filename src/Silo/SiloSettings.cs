@@ -16,6 +16,9 @@ namespace EnsembleFarm.Silo;
 /// <param name="Store">The store location (<see cref="FarmStoreFactory"/>); null: <c>$ENSEMBLEFARM_STORE</c>, else ./.farm/farm.db.</param>
 /// <param name="Address">The IP address the silo listens on and tells other silos and clients (a pod's IP in Kubernetes).</param>
 /// <param name="HttpPort">The health endpoints' port (<c>/health/live</c>, <c>/health/ready</c>).</param>
+/// <param name="Gpus">The GPUs this silo offers.</param>
+/// <param name="TrialsPerGpu">How many trials may share one GPU.</param>
+/// <param name="Commands">The trainer commands this silo may run, by alias (case-insensitive); null when it allows none.</param>
 public sealed record SiloSettings(
     string? Store,
     int Slots,
@@ -27,7 +30,10 @@ public sealed record SiloSettings(
     TimeSpan Lease,
     DrainMode Drain,
     TimeSpan DrainTimeout,
-    SiloTrainer Trainer = SiloTrainer.BuiltIn)
+    SiloTrainer Trainer = SiloTrainer.BuiltIn,
+    GpuSelection Gpus = default,
+    int TrialsPerGpu = 1,
+    IReadOnlyDictionary<string, string>? Commands = null)
 {
     private const int DefaultSiloPort = FarmDefaults.SiloPort;
     private const int DefaultGatewayPort = FarmDefaults.GatewayPort;
@@ -55,11 +61,26 @@ public sealed record SiloSettings(
     public static readonly SiloSetting TrainerSetting = new("EnsembleFarm:Silo:Trainer", "--trainer",
         "builtin: the farm's dense-network trainer; none: train nothing (to measure the farm's own costs)", "builtin");
 
+    public static readonly SiloSetting GpusSetting = new("EnsembleFarm:Silo:Gpus", "--gpus",
+        "GPUs this silo offers: auto (those nvidia-smi finds), none, or device ids such as 0,1", "auto");
+
+    public static readonly SiloSetting TrialsPerGpuSetting = new("EnsembleFarm:Silo:TrialsPerGpu", "--trials-per-gpu", "Trials that may share one GPU", "1");
+
+    /// <summary>
+    /// The commands a silo may run as trainers, one key per alias. Running what a client sends would be remote code
+    /// execution, so only the operator's own configuration names them, and no flag does.
+    /// </summary>
+    public static readonly SiloSection CommandsSection = new("EnsembleFarm:Silo:Commands", "alias",
+        "A trainer command this silo may run: its command line, e.g. /usr/bin/python3 /opt/ensemblefarm/trainers/pytorch_trainer.py");
+
     public static IReadOnlyList<SiloSetting> All { get; } =
     [
         StoreSetting, SlotsSetting, ClusterIdSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting,
-        DrainTimeoutSetting, TrainerSetting,
+        DrainTimeoutSetting, TrainerSetting, GpusSetting, TrialsPerGpuSetting,
     ];
+
+    /// <summary>The settings made of entries under a section, read from configuration only.</summary>
+    public static IReadOnlyList<SiloSection> Sections { get; } = [CommandsSection];
 
     /// <summary>Flag → configuration key, for <c>AddCommandLine</c>.</summary>
     public static IDictionary<string, string> SwitchMappings => All.ToDictionary(s => s.Flag, s => s.Key);
@@ -88,11 +109,32 @@ public sealed record SiloSettings(
         var trainer = Parse(configuration, TrainerSetting, errors, SiloTrainer.BuiltIn,
             text => text.ToLowerInvariant() switch { "builtin" => (true, SiloTrainer.BuiltIn), "none" => (true, SiloTrainer.None), _ => (false, SiloTrainer.BuiltIn) },
             "builtin or none");
+        var gpus = Parse(configuration, GpusSetting, errors, GpuSelection.Auto,
+            text => GpuSelection.TryParse(text, out var selection) ? (true, selection) : (false, selection), "auto, none or distinct GPU ids such as 0,1");
+        var trialsPerGpu = Parse(configuration, TrialsPerGpuSetting, errors, 1, PositiveInt);
+        var commands = ReadCommands(configuration, errors);
         if (new[] { siloPort, gatewayPort, httpPort }.Distinct().Count() < 3)
             errors.Add($"{SiloPortSetting.Flag} ({siloPort}), {GatewayPortSetting.Flag} ({gatewayPort}) and {HttpPortSetting.Flag} ({httpPort}) must differ");
         if (errors.Count > 0) return (null, errors);
         return (new SiloSettings(string.IsNullOrWhiteSpace(store) ? null : store, slots, clusterId, address, siloPort, gatewayPort, httpPort, lease, drain,
-            drainTimeout, trainer), []);
+            drainTimeout, trainer, gpus, trialsPerGpu, commands), []);
+    }
+
+    /// <summary>The <see cref="CommandsSection"/> entries: an alias of letters, digits, '-' and '_' naming a command line.</summary>
+    private static Dictionary<string, string>? ReadCommands(IConfiguration configuration, List<string> errors)
+    {
+        var commands = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in configuration.GetSection(CommandsSection.Key).GetChildren())
+        {
+            var variable = CommandsSection.EnvironmentVariablePrefix + entry.Key;
+            if (!entry.Key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                errors.Add($"{variable}: the alias '{entry.Key}' may hold only letters, digits, '-' and '_'");
+            else if (string.IsNullOrWhiteSpace(entry.Value))
+                errors.Add($"{variable}: the alias '{entry.Key}' names no command line");
+            else
+                commands[entry.Key] = entry.Value.Trim();
+        }
+        return commands.Count == 0 ? null : commands;
     }
 
     private static string? Value(IConfiguration configuration, SiloSetting setting) =>

@@ -27,6 +27,26 @@ public sealed class DataGenerateTests
         Assert.Equal(51, File.ReadAllLines(first).Length);
     }
 
+    [Fact]
+    public async Task Writing_over_a_data_set_replaces_it_whole_so_a_reader_of_the_old_file_keeps_its_bytes()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "collider.csv");
+        await Cli.Unconnected().RunAsync("data", "generate", "--rows", "50", "--seed", "9", "--out", path);
+        var before = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        await using var reader = File.OpenRead(path);
+
+        var run = await Cli.Unconnected().RunAsync("data", "generate", "--rows", "20", "--seed", "10", "--out", path);
+
+        Assert.Equal(FarmExitCodes.Ok, run.ExitCode);
+        // Written in place, the open file would have been cut to the new, shorter content under the reader.
+        var kept = new MemoryStream();
+        await reader.CopyToAsync(kept, TestContext.Current.CancellationToken);
+        Assert.Equal(before, kept.ToArray());
+        Assert.Equal(21, File.ReadAllLines(path).Length);
+        Assert.Equal([path], Directory.GetFiles(folder.Path));
+    }
+
     [Theory]
     [InlineData("multiclass", "process")]
     [InlineData("regression", "pt_true")]

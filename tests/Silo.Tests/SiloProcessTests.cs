@@ -66,12 +66,14 @@ public sealed class SiloProcessTests
         Assert.Contains(silo.Lines, l => l.Contains($"campaign {id} #0 given back to the queue"));
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task AStoreThatIsNotADatabase_ExitsWithFour_InOneLine()
+    [Theory(Timeout = 120_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AStoreThatIsNotADatabase_ExitsWithFour_InOneLine(bool initStore)
     {
         using var folder = new TempFolder();
         await File.WriteAllTextAsync(folder["notes.db"], "these are my notes, not a database\n" + new string('x', 5000), Ct);
-        await using var silo = SiloProcess.Start("silo", folder["notes.db"]);
+        await using var silo = SiloProcess.Start("silo", folder["notes.db"], initStore ? [SiloHost.InitStoreFlag] : []);
 
         Assert.Equal(FarmExitCodes.StoreUnusable, await silo.WaitForExitAsync(Patience, Ct));
         Assert.Equal($"error: '{folder["notes.db"]}' is not an EnsembleFarm store (not a SQLite database).", Assert.Single(silo.Lines));
@@ -90,6 +92,20 @@ public sealed class SiloProcessTests
         var crit = Assert.Single(silo.Lines, l => l.Contains(" crit "));
         Assert.Contains($"the store cannot be used any more; stopping the silo and its trials: The store file '{folder["farm.db"]}' does not exist", crit);
         Assert.DoesNotContain(silo.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task InitStore_CreatesTheStore_SaysSoInOneLine_AndExitsWithoutJoiningACluster()
+    {
+        using var folder = new TempFolder();
+        await using var silo = SiloProcess.Start("init", folder["farm.db"], [SiloHost.InitStoreFlag]);
+
+        Assert.Equal(FarmExitCodes.Ok, await silo.WaitForExitAsync(Patience, Ct));
+        Assert.Equal(
+            $"store {folder["farm.db"]} is ready: its tables are at this build's version; no membership tables needed (a SQLite store has one silo)",
+            Assert.Single(silo.Lines));
+        await using var store = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct);
+        Assert.Empty(await store.ListCampaignsAsync(Ct));
     }
 
     [Fact(Timeout = 120_000)]

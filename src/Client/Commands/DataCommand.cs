@@ -43,14 +43,19 @@ internal static class DataCommand
             var path = Path.GetFullPath(parse.GetRequiredValue(output));
             var chosen = parse.GetRequiredValue(kind);
             var count = parse.GetValue(rows) ?? chosen.DefaultRows;
+            // Written beside it and renamed over it: silos may be reading a data set of that name (a deployment's data step
+            // writes it again each run), and a half-written file would fail their campaign's hash check.
+            var partial = $"{path}.{Guid.NewGuid():N}.partial";
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var writer = new StreamWriter(path);
-                chosen.Write(writer, count, parse.GetValue(seed));
+                await using (var writer = new StreamWriter(partial))
+                    chosen.Write(writer, count, parse.GetValue(seed));
+                File.Move(partial, path, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                File.Delete(partial);
                 throw new FarmCliException(FarmExitCodes.BadInput, $"error: cannot write --out {path}: {e.Message}", e);
             }
             await cli.Environment.Error.WriteLineAsync($"wrote {count} {chosen.Name} {chosen.Rows} to {path}");

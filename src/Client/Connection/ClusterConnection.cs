@@ -28,6 +28,13 @@ public sealed class ClusterConnection(IClusterClient client, string description,
 
     public Task<CampaignResultsData?> ResultsDataAsync(long campaignId, CancellationToken ct) => Farm.GetResultsDataAsync(campaignId).WaitAsync(ct);
 
+    public Task<CampaignModels?> ModelsAsync(long campaignId, IReadOnlyList<int>? members, CancellationToken ct) =>
+        Farm.GetModelsAsync(campaignId, members).WaitAsync(ct);
+
+    public Task<CampaignCurves?> CurvesAsync(long campaignId, CancellationToken ct) => Farm.GetCurvesAsync(campaignId).WaitAsync(ct);
+
+    public Task<CampaignDeletion> DeleteAsync(long campaignId, CancellationToken ct) => Farm.DeleteCampaignAsync(campaignId).WaitAsync(ct);
+
     public async Task<bool> CancelAsync(long campaignId, CancellationToken ct)
     {
         try
