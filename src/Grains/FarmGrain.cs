@@ -20,8 +20,10 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
         CampaignSubmission submission;
         try
         {
+            var (configurations, warning) = await SearchConfigurations.ForAsync(store, request.SpecYaml, request.SpecDirectory, request.SpecName);
             // Reading and planning a data set takes a while: off the grain's scheduler, whose thread serves other calls.
-            submission = await Task.Run(() => CampaignSubmission.Prepare(request.SpecYaml, request.SpecDirectory, request.SpecName));
+            submission = await Task.Run(() => CampaignSubmission.Prepare(request.SpecYaml, request.SpecDirectory, request.SpecName, configurations));
+            if (warning is not null) submission = submission with { Warnings = [warning, .. submission.Warnings] };
         }
         catch (Exception e) when (e is SpecException or DataFormatException)
         {
@@ -35,7 +37,7 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
             return Accepted(SubmitOutcome.Resumed, unfinished, submission);
         }
 
-        var slotsPerTrial = submission.Trials.Max(t => t.Slots);
+        var slotsPerTrial = submission.Spec.Resources.Slots;
         if ((await Dispatcher.GetCapacityAsync()).WhyNot(slotsPerTrial) is { } whyNot)
             return SubmitResult.Refused(SubmitOutcome.CannotRun,
                 [$"{request.SpecName}: resources.slots: {whyNot}, so no silo of this cluster could ever run it; lower resources.slots (or training.threads) or add a larger silo"]);

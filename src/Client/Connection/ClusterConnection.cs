@@ -73,7 +73,8 @@ public sealed class ClusterConnection(IClusterClient client, string description,
                     // Renew: the grain forgets subscribers that go quiet, and it may have moved to another silo meanwhile.
                     next = await SubscribeAsync(campaign, reference, onNote, ct);
                 }
-                if (next is null) continue;
+                // An update that overtook this one in delivery already said more.
+                if (next is null || next.Sequence < current.Sequence) continue;
                 current = next;
                 yield return current;
             }

@@ -58,7 +58,7 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
             throw new SpecException(e.Errors, sourceName);
         }
         var campaign = new NewCampaign(spec.Name, spec.KindName, TaskNames.Of(spec.Dataset.Task), specYaml, path, dataset.Sha256,
-            spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
+            spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256), OpenEnded: spec.Search is not null);
         return new CampaignSubmission(spec, campaign, plan.Trials, SmallDataWarnings.For(spec, dataset.Data, plan));
     }
 
