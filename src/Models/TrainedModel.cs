@@ -203,22 +203,48 @@ public sealed class TrainedModel
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(json);
         var document = ModelDocument.FromJson(json);
-        TrainedModel model;
+        Standardizer standardizer;
         try
         {
-            var standardizer = new Standardizer(document.Standardizer.Mean, document.Standardizer.Scale);
-            model = Build(document.Network.ToSpec(), document.Task, document.InputWidth, document.OutputWidth, document.ClassCount, standardizer,
-                document.FeatureNames);
+            standardizer = new Standardizer(document.Standardizer.Mean, document.Standardizer.Scale);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"model.json describes a model that cannot be built: {e.Message}", e);
         }
+        if (standardizer.Width != document.InputWidth)
+            throw new InvalidDataException($"model.json describes a model that cannot be built: its standardizer has {standardizer.Width} columns but inputWidth is {document.InputWidth}.");
+        return FromWeights(weights, document.Network.ToSpec(), document.Task, document.OutputWidth, document.ClassCount, standardizer, document.FeatureNames,
+            "model.json");
+    }
+
+    /// <summary>
+    /// A model of the given architecture with the weights of a safetensors file that another program wrote (a command
+    /// trainer): every tensor the architecture has, of its shape, and no other, named as <see cref="Save"/> names them.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The architecture cannot be built, or the weights do not fit it; the message says which tensor.</exception>
+    public static TrainedModel FromWeights(byte[] weights, NetworkSpec network, TaskKind task, int outputWidth, int classCount, Standardizer standardizer,
+        IReadOnlyList<string> featureNames) =>
+        FromWeights(weights, network, task, outputWidth, classCount, standardizer, featureNames, "the spec");
+
+    private static TrainedModel FromWeights(byte[] weights, NetworkSpec network, TaskKind task, int outputWidth, int classCount, Standardizer standardizer,
+        IReadOnlyList<string> featureNames, string describedBy)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        TrainedModel model;
+        try
+        {
+            model = Build(network, task, standardizer.Width, outputWidth, classCount, standardizer, featureNames);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{describedBy} describes a model that cannot be built: {e.Message}", e);
+        }
         var tensors = SafeTensors.Read(weights);
         foreach (var expected in model.State)
         {
             if (!tensors.TryGetValue(expected.Name, out var stored))
-                throw new InvalidDataException($"The weights lack tensor '{expected.Name}' that the architecture in model.json needs.");
+                throw new InvalidDataException($"The weights lack tensor '{expected.Name}' that the architecture in {describedBy} needs.");
             if (!stored.Shape.SequenceEqual(expected.Shape))
                 throw new InvalidDataException($"Tensor '{expected.Name}' has shape [{string.Join(", ", stored.Shape)}]; the architecture needs [{string.Join(", ", expected.Shape)}].");
             stored.Data.CopyTo(expected.Data, 0);
@@ -226,7 +252,7 @@ public sealed class TrainedModel
         if (tensors.Count != model.State.Count)
         {
             var unexpected = tensors.Keys.Except(model.State.Select(t => t.Name)).First();
-            throw new InvalidDataException($"The weights hold tensor '{unexpected}' that the architecture in model.json does not have.");
+            throw new InvalidDataException($"The weights hold tensor '{unexpected}' that the architecture in {describedBy} does not have.");
         }
         return model;
     }
