@@ -81,8 +81,9 @@ internal static class FarmOverheadBench
             await using (var writer = new StreamWriter(spec.Dataset.Path)) ColliderSample.Write(writer, 66_000, 1, TaskKind.Binary);
             output.WriteLine($"wrote the collider sample (66,000 events, seed 1) to {spec.Dataset.Path}");
         }
+        var members = spec.Ensemble?.Members ?? throw new ArgumentException($"{specPath} is a {spec.KindName} spec; farm-overhead times an ensemble");
         var slots = Environment.ProcessorCount;
-        output.WriteLine($"farm-overhead: {specPath} ({spec.Ensemble.Members} members, {spec.Training.Threads} thread each), {slots} slots, " +
+        output.WriteLine($"farm-overhead: {specPath} ({members} members, {spec.Training.Threads} thread each), {slots} slots, " +
                          $"{repeats} repetitions each way; {Now()}; load {Load()}");
 
         using var folder = new TempFolder("farm-overhead-");

@@ -295,12 +295,17 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         _sequence = Math.Max(_sequence + 1, DateTime.UtcNow.Ticks);
         var campaign = _campaign!;
         var progress = CampaignProgress.Of(_trials.Values);
-        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null, _sequence);
+        var standing = _search?.Standing();
+        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null, _sequence, standing);
         var nextSlots = _trials.Values.Where(t => t.State == TrialState.Queued).Select(t => t.Slots).DefaultIfEmpty(1).Min();
         var waiting = progress.Queued > 0 ? _capacity.WhyNot(nextSlots) : null;
         return new CampaignUpdate(campaign, progress, _capacity.Slots,
-            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow), waiting, _sequence);
+            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow, Unplanned()), waiting, _sequence, standing);
     }
+
+    /// <summary>The trials a search's budget still allows beyond those it created, for the remaining-time estimate.</summary>
+    private (int Trials, int Slots) Unplanned() =>
+        _search is null || _sealed ? default : (Math.Max(0, _search.Spec.Budget.Trials - _trials.Count), _searchSpec!.Resources.Slots);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId}: the search starts no new trial: {Reason}")]
     private partial void LogSearchDone(long campaignId, string reason);
