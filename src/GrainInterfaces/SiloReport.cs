@@ -4,6 +4,7 @@ namespace EnsembleFarm.GrainInterfaces;
 /// <param name="Slots">The silo's slot names (cpu0, cpu1, …; gpu0, …).</param>
 /// <param name="RunningTrials">The trials it runs now.</param>
 /// <param name="Draining">It takes no new work (stopping).</param>
+/// <param name="Commands">The aliases of the trainer commands its operator allowed (null from a silo that predates them: none).</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
 public sealed record SiloReport(
     string SiloId,
@@ -13,4 +14,9 @@ public sealed record SiloReport(
     int FreeSlots,
     IReadOnlyList<long> RunningTrials,
     bool Draining,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt,
+    IReadOnlyList<string>? Commands = null)
+{
+    /// <summary>Whether it runs campaigns whose trainer is <paramref name="command"/> (null: the built-in trainer, which every silo has).</summary>
+    public bool Runs(string? command) => command is null || (Commands ?? []).Contains(command, StringComparer.OrdinalIgnoreCase);
+}

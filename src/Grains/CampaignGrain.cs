@@ -29,6 +29,9 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     /// <summary>A search's spec, read once per activation; null for an ensemble.</summary>
     private CampaignSpec? _searchSpec;
 
+    /// <summary>The trainer command its trials need, "" for the built-in trainer; null until read.</summary>
+    private string? _command;
+
     /// <summary>A search's sampler, pruner and trials as they see them, built from the store at activation.</summary>
     private CampaignSearch? _search;
 
@@ -226,6 +229,27 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     }
 
     /// <summary>
+    /// The trainer command the campaign's trials need (null: the built-in trainer), read from its spec once: the
+    /// dispatcher offers the trials only to silos that allow it.
+    /// </summary>
+    private string? CommandOf(CampaignRecord campaign)
+    {
+        if (_command is null)
+        {
+            try
+            {
+                _command = StoredSpec.Read(campaign).Trainer.Command ?? "";
+            }
+            catch (SpecException)
+            {
+                // Any silo fails such a campaign as unrunnable, which ends it.
+                _command = "";
+            }
+        }
+        return _command.Length == 0 ? null : _command;
+    }
+
+    /// <summary>
     /// Tells the dispatcher how much of this campaign waits for slots (nothing once it has ended); its answer says what
     /// capacity could serve it, which the updates pass on (remaining time, why nothing starts).
     /// </summary>
@@ -240,7 +264,8 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
             _campaign.HasEnded ? 0 : queued.Count + proposable,
             queued.Count > 0 ? queued[0].Slots : _searchSpec?.Resources.Slots ?? 1,
             _trials.Values.Where(t => t.State == TrialState.Running).Sum(t => t.Slots),
-            _campaign.CreatedAt);
+            _campaign.CreatedAt,
+            CommandOf(_campaign));
         try
         {
             var capacity = await Dispatcher.UpdateDemandAsync(demand);

@@ -53,7 +53,7 @@ internal sealed partial class DispatcherGrain(
         var known = _silos.TryGetValue(report.SiloId, out var entry);
         if (!known) LogSiloJoined(report.SiloId, report.Host, report.Slots.Count);
         _silos[report.SiloId] = (report, DateTimeOffset.UtcNow, (known && entry.Stopping) || report.Draining);
-        return Task.FromResult(!report.Draining && _demand.Values.Any(d => d.SlotsPerTrial <= report.FreeSlots));
+        return Task.FromResult(!report.Draining && _demand.Values.Any(d => d.SlotsPerTrial <= report.FreeSlots && report.Runs(d.Command)));
     }
 
     public Task SiloStoppingAsync(string siloId)
@@ -74,12 +74,15 @@ internal sealed partial class DispatcherGrain(
 
     public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots)
     {
-        if (_silos.TryGetValue(siloId, out var silo) && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
+        var known = _silos.TryGetValue(siloId, out var silo);
+        if (known && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
+        // A silo that has not reported yet is offered only what every silo runs.
+        SiloReport? report = known ? silo.Report : null;
         var granted = new Dictionary<long, int>();
         while (freeSlots > 0)
         {
             var next = _demand.Values
-                .Where(d => d.QueuedTrials > 0 && d.SlotsPerTrial <= freeSlots)
+                .Where(d => d.QueuedTrials > 0 && d.SlotsPerTrial <= freeSlots && (report?.Runs(d.Command) ?? d.Command is null))
                 .OrderBy(d => d.RunningSlots).ThenBy(d => d.CreatedAt).ThenBy(d => d.CampaignId)
                 .FirstOrDefault();
             if (next is null) break;
@@ -98,7 +101,7 @@ internal sealed partial class DispatcherGrain(
         if (demand.QueuedTrials > 0) _demand[demand.CampaignId] = demand;
         else _demand.Remove(demand.CampaignId);
         PublishQueued();
-        if (demand.QueuedTrials > (before?.QueuedTrials ?? 0)) WakeSilos(demand.SlotsPerTrial);
+        if (demand.QueuedTrials > (before?.QueuedTrials ?? 0)) WakeSilos(demand);
         return Task.FromResult(Capacity());
     }
 
@@ -120,13 +123,14 @@ internal sealed partial class DispatcherGrain(
         var live = LiveSilos().Where(s => !s.Stopping).Select(s => s.Report).ToList();
         var unreported = membership.CurrentSnapshot.Members.Values
             .Count(m => m.Status == SiloStatus.Active && live.All(r => r.SiloId != m.SiloAddress.ToParsableString()));
-        return new ClusterCapacity(live.Count, live.Sum(r => r.Slots.Count), live.Select(r => r.Slots.Count).DefaultIfEmpty(0).Max(), unreported);
+        return new ClusterCapacity(live.Count, live.Sum(r => r.Slots.Count), live.Select(r => r.Slots.Count).DefaultIfEmpty(0).Max(), unreported,
+            [.. live.SelectMany(r => r.Commands ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)]);
     }
 
-    private void WakeSilos(int slotsPerTrial)
+    private void WakeSilos(CampaignDemand demand)
     {
         foreach (var (report, _, stopping) in LiveSilos())
-            if (!stopping && report.FreeSlots >= slotsPerTrial) GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
+            if (!stopping && report.FreeSlots >= demand.SlotsPerTrial && report.Runs(demand.Command)) GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
     }
 
     private void PublishQueued() => metrics.SetQueued(_demand.Values.Sum(d => (long)d.QueuedTrials));

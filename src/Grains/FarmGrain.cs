@@ -42,6 +42,9 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
             return SubmitResult.Refused(SubmitOutcome.CannotRun,
                 [$"{request.SpecName}: resources.slots: {whyNot}, so no silo of this cluster could ever run it; lower resources.slots (or training.threads) or add a larger silo"]);
 
+        if (submission.Spec.Trainer.Command is { } alias && (await Dispatcher.GetCapacityAsync()).WhyNotCommand(alias) is { } notAllowed)
+            return SubmitResult.Refused(SubmitOutcome.CannotRun, [$"{request.SpecName}: trainer: {notAllowed}"]);
+
         var id = await submission.SubmitAsync(store);
         var campaign = await store.GetCampaignAsync(id) ?? throw new InvalidOperationException($"campaign {id} vanished after it was written");
         await GrainFactory.GetGrain<ICampaignGrain>(id).StartAsync();

@@ -94,7 +94,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     }
 
     public SiloReport Report() => new(SiloId, Environment.MachineName, Environment.ProcessId, _options.Slots, _slots.Free,
-        [.. _running.Keys.Order()], _draining, _startedAt);
+        [.. _running.Keys.Order()], _draining, _startedAt, _options.Commands);
 
     private IDispatcherGrain Dispatcher => _grains.GetGrain<IDispatcherGrain>(0);
 

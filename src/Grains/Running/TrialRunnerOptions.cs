@@ -6,6 +6,9 @@ public sealed class TrialRunnerOptions
     /// <summary>The silo's slot names: cpu0 … for cores (a trial of the built-in trainer uses one per thread), gpu0 … for GPUs.</summary>
     public IReadOnlyList<string> Slots { get; set; } = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => $"cpu{i}")];
 
+    /// <summary>The aliases of the trainer commands this silo's operator allowed: the dispatcher offers command campaigns only where they run.</summary>
+    public IReadOnlyList<string> Commands { get; set; } = [];
+
     /// <summary>
     /// How long a claimed trial stays this silo's in the store without a renewal. The cluster's membership notices a dead
     /// silo within seconds; the lease is the backstop for a silo that is alive but stuck.
