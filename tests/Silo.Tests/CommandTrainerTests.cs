@@ -3,6 +3,7 @@ using EnsembleFarm.Domain.Aggregation;
 using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data;
+using EnsembleFarm.Models.Data.Synthetic;
 using EnsembleFarm.Silo.Training;
 using EnsembleFarm.Store;
 using EnsembleFarm.TestKit;
@@ -195,6 +196,46 @@ public sealed class CommandTrainerTests
         Assert.Equal(20, report.Members);
         Assert.Equal(["average", "vote"], report.Rules.Select(r => r.Name));
         Assert.InRange(report.Ensemble["average"]["accuracy"]!.Value, 0.7, 1);
+    }
+
+    [Fact]
+    public async Task A_1D_CNN_on_the_AGN_spectra_trains_through_the_PyTorch_trainer_and_its_models_predict_in_the_farm()
+    {
+        try
+        {
+            await DebianPackages.EnsureAsync("python3-torch", TorchImports, "PyTorch for /usr/bin/python3", Ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            Assert.Skip($"the PyTorch trainer needs python3-torch: {e.Message}");
+        }
+        using var folder = new TempFolder();
+        var trainer = Path.Combine(RepositoryRoot(), "examples", "trainers", "pytorch_trainer.py");
+        await using var farm = await FarmAsync(folder, $"{Python} {trainer}");
+        await using (var writer = new StreamWriter(Path.Combine(farm.Folder, "agn.csv"))) AgnSpectra.Write(writer, 600, 5);
+        // examples/agn-cnn.yaml, smaller: the same architecture, fewer spectra, members and epochs.
+        var spec = File.ReadAllText(Path.Combine(RepositoryRoot(), "examples", "agn-cnn.yaml"))
+            .Replace("../data/agn-spectra.csv", "agn.csv", StringComparison.Ordinal)
+            .Replace("epochs: 15", "epochs: 4", StringComparison.Ordinal)
+            .Replace("members: 5", "members: 2", StringComparison.Ordinal)
+            .Replace("command: pytorch", "command: fake", StringComparison.Ordinal);
+        var campaignId = await farm.SubmitAsync(spec, "agn-cnn.yaml");
+
+        var campaign = await farm.WaitForEndAsync(campaignId, TimeSpan.FromMinutes(5));
+        var trials = await farm.Store.GetTrialsAsync(campaignId, Ct);
+        Assert.True(campaign.State == CampaignState.Completed, string.Join("\n", trials.Select(t => t.Error)));
+        var testSet = await farm.Store.GetTestSetAsync(campaignId, Ct);
+        var data = CsvDataset.Read(Path.Combine(farm.Folder, "agn.csv"), AgnSpectra.CsvOptions);
+        foreach (var member in await farm.Store.GetPredictionsAsync(campaignId, Ct))
+        {
+            Assert.Equal(4, member.PredictionWidth);
+            var stored = await farm.Store.GetModelAsync(member.TrialId, Ct);
+            var again = TrainedModel.Deserialize(stored!.Weights, stored.Json).Predict(data.Select(testSet.RowIndices));
+            Assert.All(again.Zip(member.TestPredictions), p => Assert.Equal(p.Second, p.First, 2e-3f));
+        }
+        var report = EnsembleAggregator.Aggregate(TaskKind.Multiclass, 4, testSet, await farm.Store.GetPredictionsAsync(campaignId, Ct));
+        // Four classes: chance is about 0.25; four epochs of the CNN already separate the spectra's lines.
+        Assert.InRange(report.Ensemble["average"]["accuracy"]!.Value, 0.5, 1);
     }
 
     private static bool TorchImports()
