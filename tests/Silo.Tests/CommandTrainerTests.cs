@@ -164,17 +164,8 @@ public sealed class CommandTrainerTests
     [Fact]
     public async Task A_20_member_ensemble_trains_through_the_PyTorch_trainer_and_aggregates_like_the_built_in_one()
     {
-        try
-        {
-            await DebianPackages.EnsureAsync("python3-torch", TorchImports, "PyTorch for /usr/bin/python3", Ct);
-        }
-        catch (InvalidOperationException e)
-        {
-            Assert.Skip($"the PyTorch trainer needs python3-torch: {e.Message}");
-        }
         using var folder = new TempFolder();
-        var trainer = Path.Combine(RepositoryRoot(), "examples", "trainers", "pytorch_trainer.py");
-        await using var farm = await FarmAsync(folder, $"{Python} {trainer}");
+        await using var farm = await PyTorchFarmAsync(folder);
         var campaignId = await SubmitAsync(farm, members: 20, epochs: 5);
 
         Assert.Equal(CampaignState.Completed, (await farm.WaitForEndAsync(campaignId, TimeSpan.FromMinutes(8))).State);
@@ -201,17 +192,8 @@ public sealed class CommandTrainerTests
     [Fact]
     public async Task A_1D_CNN_on_the_AGN_spectra_trains_through_the_PyTorch_trainer_and_its_models_predict_in_the_farm()
     {
-        try
-        {
-            await DebianPackages.EnsureAsync("python3-torch", TorchImports, "PyTorch for /usr/bin/python3", Ct);
-        }
-        catch (InvalidOperationException e)
-        {
-            Assert.Skip($"the PyTorch trainer needs python3-torch: {e.Message}");
-        }
         using var folder = new TempFolder();
-        var trainer = Path.Combine(RepositoryRoot(), "examples", "trainers", "pytorch_trainer.py");
-        await using var farm = await FarmAsync(folder, $"{Python} {trainer}");
+        await using var farm = await PyTorchFarmAsync(folder);
         await using (var writer = new StreamWriter(Path.Combine(farm.Folder, "agn.csv"))) AgnSpectra.Write(writer, 600, 5);
         // examples/agn-cnn.yaml, smaller: the same architecture, fewer spectra, members and epochs.
         var spec = File.ReadAllText(Path.Combine(RepositoryRoot(), "examples", "agn-cnn.yaml"))
@@ -236,6 +218,20 @@ public sealed class CommandTrainerTests
         var report = EnsembleAggregator.Aggregate(TaskKind.Multiclass, 4, testSet, await farm.Store.GetPredictionsAsync(campaignId, Ct));
         // Four classes: chance is about 0.25; four epochs of the CNN already separate the spectra's lines.
         Assert.InRange(report.Ensemble["average"]["accuracy"]!.Value, 0.5, 1);
+    }
+
+    /// <summary>A farm whose command trainer is the example PyTorch trainer; the test is skipped where PyTorch cannot be installed.</summary>
+    private static async Task<InProcessFarm> PyTorchFarmAsync(TempFolder folder)
+    {
+        try
+        {
+            await DebianPackages.EnsureAsync("python3-torch", TorchImports, "PyTorch for /usr/bin/python3", Ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            Assert.Skip($"the PyTorch trainer needs python3-torch: {e.Message}");
+        }
+        return await FarmAsync(folder, $"{Python} {Path.Combine(RepositoryRoot(), "examples", "trainers", "pytorch_trainer.py")}");
     }
 
     private static bool TorchImports()
