@@ -1,9 +1,9 @@
 using EnsembleFarm.Domain.Search;
 
-namespace EnsembleFarm.Domain.Tests.Search;
+namespace EnsembleFarm.SearchProblems;
 
 /// <summary>Known functions with known minima, on the spaces the sampler tests search.</summary>
-internal static class TestFunctions
+public static class TestFunctions
 {
     private static readonly double[] Centre = [1.5, -2.0, 0.5, 3.0, -1.0];
 
