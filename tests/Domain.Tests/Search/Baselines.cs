@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EnsembleFarm.Domain.Search;
+using EnsembleFarm.SearchProblems;
 
 namespace EnsembleFarm.Domain.Tests.Search;
 

@@ -1,4 +1,5 @@
 using EnsembleFarm.Domain.Search;
+using EnsembleFarm.SearchProblems;
 using Xunit;
 
 namespace EnsembleFarm.Domain.Tests.Search;

@@ -42,20 +42,43 @@ internal static class Normal
         return 2 * InvSqrtPi * Math.Exp(-x * x) * sum;
     }
 
+    /// <summary>erfc(x) with its relative accuracy (one exp and <see cref="Erfcx"/>), for every x.</summary>
     public static double Erfc(double x)
     {
         if (x < 0) return 2 - Erfc(-x);
-        return x < 2.5 ? 1 - Erf(x) : Math.Exp(-x * x) * Erfcx(x);
+        return Math.Exp(-x * x) * Erfcx(x);
     }
 
-    /// <summary>The scaled complement e^(x²)·erfc(x), for x ≥ 0; a continued fraction from 2.5 on.</summary>
+    /// <summary>
+    /// Chebyshev coefficients of erfcx(x)/t in u = 2t − 1, t = 2/(2 + x), which maps x ∈ [0, ∞) onto (−1, 1] and turns
+    /// erfcx's slow 1/(√π x) tail into a smooth function (the form of Numerical Recipes' erfccheb). Computed for this code
+    /// with mpmath at 50 digits from 80 Chebyshev nodes and cut where terms fall below 1e-18; the first is halved, as
+    /// Clenshaw's sum expects. Largest relative error over 33,000 points of [0, 1000]: 5.6e-16.
+    /// </summary>
+    private static readonly double[] ErfcxChebyshev =
+    [
+        0.5770337386164697, 0.3554369212704985, 0.06509515882878653, 0.003671142395836639, -0.0011128447433526325,
+        -0.0001607582991537808, 3.278031574173137e-05, 5.442441645505016e-06, -1.5154665553171482e-06,
+        -1.4297608181169865e-07, 8.234608827419493e-08, -1.2962846852306563e-09, -4.154721631015199e-09,
+        6.347058278362811e-10, 1.4320822712256225e-10, -6.160390105204585e-11, 2.0612138554721698e-12,
+        3.5714931488477042e-12, -8.586422843251796e-13, -6.14560021379063e-14, 7.418725748596617e-14,
+        -1.2895042755032325e-14, -2.358726385710632e-15, 1.5729349381685912e-15, -2.2782966239546465e-16,
+        -6.31233045075643e-17, 3.5916763531814925e-17, -5.049809149847729e-18, -1.5324541113154899e-18,
+        8.90334528899061e-19,
+    ];
+
+    /// <summary>
+    /// The scaled complement e^(x²)·erfc(x), for x ≥ 0, by a 30-term Chebyshev sum (about 30 multiply-adds). It
+    /// replaced a 120-term continued fraction whose chain of divisions made TPE's truncated-normal masses, two per
+    /// component and column, most of a suggestion's time with 1,000 trials (bench/SearchBench suggestion-cost).
+    /// </summary>
     public static double Erfcx(double x)
     {
-        if (x < 2.5) return Math.Exp(x * x) * (1 - Erf(x));
-        // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated from the tail.
-        var f = x;
-        for (var k = 120; k >= 1; k--) f = x + k * 0.5 / f;
-        return InvSqrtPi / f;
+        var t = 2 / (2 + x);
+        var u = 2 * t - 1;
+        double b1 = 0, b2 = 0;
+        for (var k = ErfcxChebyshev.Length - 1; k >= 1; k--) (b1, b2) = (2 * u * b1 - b2 + ErfcxChebyshev[k], b1);
+        return t * (u * b1 - b2 + ErfcxChebyshev[0]);
     }
 
     /// <summary>

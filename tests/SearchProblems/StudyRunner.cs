@@ -1,14 +1,14 @@
 using EnsembleFarm.Domain.Search;
 using EnsembleFarm.Store;
 
-namespace EnsembleFarm.Domain.Tests.Search;
+namespace EnsembleFarm.SearchProblems;
 
 /// <summary>
 /// What a campaign grain does with a sampler, reduced to a loop: ask, train (evaluate a function), record.
 /// Parallel runs ask for a batch of suggestions with the earlier ones of the batch still pending, as
 /// several silos asking at once would.
 /// </summary>
-internal static class StudyRunner
+public static class StudyRunner
 {
     public static List<FrozenTrial> Run(ISampler sampler, SearchSpace space, Func<IReadOnlyDictionary<string, ParamValue>, double> f,
         int budget, Objective? objective = null) =>
