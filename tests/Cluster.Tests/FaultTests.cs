@@ -178,6 +178,10 @@ public sealed class FaultTests(PostgresServerFixture postgres, FaultCampaign cam
         Assert.Equal(FarmExitCodes.Ok, await cli.InvokeAsync(["results", id.ToString(), "--json"], Ct));
         var direct = EnsembleAggregator.Aggregate(TaskKind.Binary, 2, await store.GetTestSetAsync(id, Ct),
             [.. predictions.Select(p => p with { TestPredictions = campaign.Expected.Predictions[p.Index] })]);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(direct.ToJson()), JsonNode.Parse(output.ToString())));
+        var printed = JsonNode.Parse(output.ToString())!.AsObject();
+        // The report comes headed by the campaign and how its members trained, which the direct aggregate has no part in.
+        printed.Remove("campaign");
+        printed.Remove("training");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(direct.ToJson()), printed), output.ToString());
     }
 }

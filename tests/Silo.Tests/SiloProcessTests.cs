@@ -53,7 +53,9 @@ public sealed class SiloProcessTests
         var spec = SmallCampaign.Write(folder.Path, members: 1, epochs: 1_000_000);
         await using var silo = SiloProcess.Start("silo", folder["farm.db"], ["--slots", "1", "--drain", "release"]);
         await silo.WaitUntilReadyAsync(Patience, Ct);
-        var id = long.Parse((await FarmAsync(silo, "submit", spec)).Output);
+        var submitted = await FarmAsync(silo, "submit", spec);
+        Assert.True(submitted.ExitCode == FarmExitCodes.Ok, $"submit exited {submitted.ExitCode}: {submitted.Error}\n{string.Join("\n", silo.Lines.TakeLast(30))}");
+        var id = long.Parse(submitted.Output);
         await silo.WaitForLineAsync(l => l.Contains($"campaign {id} #0 started"), Patience, Ct);
 
         silo.Signal(Signals.Term);
