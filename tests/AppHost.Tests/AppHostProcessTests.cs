@@ -34,7 +34,8 @@ public sealed class AppHostProcessTests
     public async Task CtrlC_StopsTheFarmGivingTrialsBack_AndRunningTheCommandAgain_CarriesOnWithTheSameCampaign()
     {
         using var folder = new TempFolder();
-        var spec = SmallCampaign.Write(folder.Path, members: 20, epochs: 400, rows: 2000);
+        // Members of a few seconds each: the campaign is still running when Ctrl+C has stopped the farm.
+        var spec = SmallCampaign.Write(folder.Path, members: 20, epochs: 3000, rows: 2000);
         await using (var first = AppHostRun.Start("--spec", spec, "--store", folder["farm.db"], "--slots", "1"))
         {
             await first.WaitForLineAsync(l => l.StartsWith("campaign 1 running: 1/20 done", StringComparison.Ordinal), Patience);
@@ -46,6 +47,7 @@ public sealed class AppHostProcessTests
         await using (var store = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct))
         {
             var progress = await store.GetProgressAsync(1, Ct);
+
             Assert.Equal((0, 1), (progress.Running, (await store.ListCampaignsAsync(Ct)).Count));
             Assert.InRange(progress.Completed, 1, 19);
         }
@@ -53,7 +55,7 @@ public sealed class AppHostProcessTests
         await using var second = AppHostRun.Start("--spec", spec, "--store", folder["farm.db"], "--slots", "2");
 
         Assert.Equal(FarmExitCodes.Ok, await second.WaitForExitAsync(Patience));
-        Assert.Contains(second.Lines, l => l.StartsWith("resumed campaign 1 'small'", StringComparison.Ordinal));
+        Assert.True(second.Lines.Any(l => l.StartsWith("resumed campaign 1 'small'", StringComparison.Ordinal)), string.Join("\n", second.Lines));
         await using var after = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct);
         Assert.Single(await after.ListCampaignsAsync(Ct));
         Assert.Equal(20, (await after.GetPredictionsAsync(1, Ct)).Count);
@@ -80,7 +82,8 @@ public sealed class AppHostProcessTests
     public async Task AStoreDeletedMidRun_StopsTheFarmWithExitCodeFour_InsteadOfReportingSuccess()
     {
         using var folder = new TempFolder();
-        var spec = SmallCampaign.Write(folder.Path, members: 20, epochs: 400, rows: 2000);
+        // Members of a few seconds each: the campaign is still running when Ctrl+C has stopped the farm.
+        var spec = SmallCampaign.Write(folder.Path, members: 20, epochs: 3000, rows: 2000);
         await using var run = AppHostRun.Start("--spec", spec, "--store", folder["farm.db"], "--slots", "1");
         await run.WaitForLineAsync(l => l.StartsWith("campaign 1 running: 1/20 done", StringComparison.Ordinal), Patience);
 
