@@ -93,7 +93,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
             if (_running.TryGetValue(trialId, out var running)) running.Stop(StopReason.NotOurs);
     }
 
-    public SiloReport Report() => new(SiloId, Environment.MachineName, Environment.ProcessId, _options.Slots, _slots.Free,
+    public SiloReport Report() => new(SiloId, _options.Host, Environment.ProcessId, _options.Slots, _slots.Free,
         [.. _running.Keys.Order()], _draining, _startedAt);
 
     private IDispatcherGrain Dispatcher => _grains.GetGrain<IDispatcherGrain>(0);

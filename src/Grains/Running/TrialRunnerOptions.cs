@@ -6,6 +6,9 @@ public sealed class TrialRunnerOptions
     /// <summary>The silo's slot names: cpu0 … for cores (a trial of the built-in trainer uses one per thread), gpu0 … for GPUs.</summary>
     public IReadOnlyList<string> Slots { get; set; } = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => $"cpu{i}")];
 
+    /// <summary>The name <c>farm silos</c> shows for the silo's machine (a pod's name in Kubernetes).</summary>
+    public string Host { get; set; } = Environment.MachineName;
+
     /// <summary>
     /// How long a claimed trial stays this silo's in the store without a renewal. The cluster's membership notices a dead
     /// silo within seconds; the lease is the backstop for a silo that is alive but stuck.
