@@ -5,7 +5,11 @@ const string Usage = """
       gemm [--filter TEXT] [threads...]    GFLOP/s of Gemm on the benchmark's products beside the FMA peak (default threads 1 2)
       trainer <network> <threads> <reps>   training samples/s of Trainer.Fit, one JSON line per repetition
       networks                             the benchmark networks, one line each: name widths batch rows epochs
-    bench/run-trainer-vs-pytorch.sh runs all of it against PyTorch.
+      farm-throughput [--silos 1,2,4,8] [--trials 2000] [--repeats 3]
+                                           no-op trials/s and dispatch latency of 1..8 silos on PostgreSQL, beside Optuna
+      failover [--repeats 5]               SIGKILL of a silo in a 3-silo cluster → its trial training again elsewhere
+      farm-overhead [SPEC] [--repeats 3]   the 60-member example through a one-silo farm vs the same trainings in this process
+    bench/run-trainer-vs-pytorch.sh runs the trainer against PyTorch; bench/run-farm-bench.sh runs the farm benches.
     """;
 
 try
@@ -27,6 +31,31 @@ try
         case "trainer" when args.Length == 4:
             TrainerBench.Run(MlpShapes.Find(args[1]), ParseThreads(args[2]), ParseThreads(args[3]), Console.Out);
             return 0;
+        case "farm-throughput":
+        {
+            var options = BenchOptions.Parse(args[1..], "--silos", "--trials", "--repeats");
+            await FarmThroughputBench.RunAsync(options.Counts("--silos", [1, 2, 4, 8]), options.Count("--trials", 2000),
+                options.Count("--repeats", 3), Console.Out, CancellationToken.None);
+            return 0;
+        }
+        case "failover":
+        {
+            var options = BenchOptions.Parse(args[1..], "--repeats");
+            await FailoverBench.RunAsync(options.Count("--repeats", 5), Console.Out, CancellationToken.None);
+            return 0;
+        }
+        case "farm-overhead":
+        {
+            var options = BenchOptions.Parse(args[1..], "--repeats");
+            var spec = options.Positional.Count switch
+            {
+                0 => Path.Combine(FarmBenchKit.RepositoryRoot, "examples", "ensemble.yaml"),
+                1 => options.Positional[0],
+                _ => throw new ArgumentException("farm-overhead takes one spec."),
+            };
+            await FarmOverheadBench.RunAsync(spec, options.Count("--repeats", 3), Console.Out, CancellationToken.None);
+            return 0;
+        }
         case "networks":
             foreach (var shape in MlpShapes.All)
                 Console.WriteLine($"{shape.Name} {string.Join(',', shape.Widths)} {shape.BatchSize} {shape.Rows} {shape.Epochs}");

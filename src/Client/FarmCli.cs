@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Commands;
 using EnsembleFarm.Client.Connection;
+using EnsembleFarm.Client.Output;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Models.Data;
@@ -66,7 +67,13 @@ public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
             StatusCommand.Create(this),
             WatchCommand.Create(this),
             ResultsCommand.Create(this),
+            CompareCommand.Create(this),
+            CurvesCommand.Create(this),
+            ReportCommand.Create(this),
+            ExportCommand.Create(this),
+            PredictCommand.Create(this),
             CancelCommand.Create(this),
+            DeleteCommand.Create(this),
             SilosCommand.Create(this),
             DataCommand.Create(this),
         };
@@ -92,8 +99,8 @@ public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
             var options = new ConnectionOptions(parse.GetValue(GatewayOption), parse.GetValue(ClusterOption), parse.GetValue(StoreOption),
                 parse.GetValue(ClusterIdOption));
             await using var farm = await connect(options, need, token);
-            if (farm is StoreConnection offline && options.Store is null && need == FarmNeed.ReadsOnly)
-                await Environment.Error.WriteLineAsync($"note: no farm answers; reading {offline.Description} directly");
+            if (farm is StoreConnection offline && options.Store is null && need != FarmNeed.Farm)
+                await Environment.Error.WriteLineAsync($"note: no farm answers; {(need == FarmNeed.ReadsOnly ? "reading" : "changing")} {offline.Description} directly");
             return await body(farm, token);
         }, ct);
 
@@ -108,4 +115,8 @@ public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
     };
 
     internal static FarmCliException NotFound(long campaignId) => new(FarmExitCodes.NotFound, $"error: no campaign with id {campaignId}");
+
+    /// <summary>A campaign none of whose members completed: there is nothing to show, export or predict with.</summary>
+    internal static FarmCliException NoCompletedMember(CampaignRecord campaign, string what) =>
+        new(FarmExitCodes.CampaignNotCompleted, $"campaign {campaign.Id} ({Formats.State(campaign.State)}) has no completed member yet: {what}");
 }

@@ -24,6 +24,21 @@ public interface IFarmGrain : IGrainWithIntegerKey
     /// <returns>Null when no campaign has that id.</returns>
     Task<CampaignResultsData?> GetResultsDataAsync(long campaignId);
 
+    /// <summary>The stored models of the campaign's completed members (all, or those of <paramref name="members"/>), for export and predictions.</summary>
+    /// <param name="members">Member indices; null for all.</param>
+    /// <returns>Null when no campaign has that id.</returns>
+    Task<CampaignModels?> GetModelsAsync(long campaignId, IReadOnlyList<int>? members);
+
+    /// <summary>The campaign's trials and their learning curves.</summary>
+    /// <returns>Null when no campaign has that id.</returns>
+    Task<CampaignCurves?> GetCurvesAsync(long campaignId);
+
+    /// <summary>
+    /// Deletes an ended campaign from the store (see <see cref="IFarmStore.DeleteCampaignAsync"/>) and deactivates its
+    /// campaign grain, whose next activation finds no campaign, so no cached copy of it answers afterwards.
+    /// </summary>
+    Task<CampaignDeletion> DeleteCampaignAsync(long campaignId);
+
     /// <summary>The silos of the cluster with their slots and what they run.</summary>
     Task<IReadOnlyList<SiloReport>> ListSilosAsync();
 }

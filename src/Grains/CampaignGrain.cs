@@ -1,4 +1,7 @@
+using EnsembleFarm.Domain.Search;
+using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.Grains.Searching;
 using EnsembleFarm.Store;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
@@ -21,6 +24,16 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     private CampaignRecord? _campaign;
     private ClusterCapacity _capacity = new(0, 0, 0, 0);
     private IGrainTimer? _refresh;
+    private long _sequence;
+
+    /// <summary>A search's spec, read once per activation; null for an ensemble.</summary>
+    private CampaignSpec? _searchSpec;
+
+    /// <summary>A search's sampler, pruner and trials as they see them, built from the store at activation.</summary>
+    private CampaignSearch? _search;
+
+    /// <summary>A search that starts no new trial any more (its budget spent); the store ends it once its trials have.</summary>
+    private bool _sealed;
 
     private long CampaignId => this.GetPrimaryKeyLong();
 
@@ -43,10 +56,12 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     public async Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, TimeSpan lease)
     {
         if (_campaign is null or { HasEnded: true }) return [];
+        if (_search is not null) await ProposeAsync(freeSlots);
         var claims = await store.ClaimTrialsAsync(CampaignId, siloId, freeSlots, lease);
         foreach (var claim in claims)
         {
             _trials[claim.Trial.Id] = claim.Trial;
+            _search?.Observe(claim.Trial);
             _campaign = claim.Campaign;
         }
         if (claims.Count > 0) Push();
@@ -55,13 +70,19 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     }
 
     public Task<PruneVerdict?> ReportEpochsAsync(long trialId, int attempt, IReadOnlyList<TrialEpoch> epochs) =>
-        Task.FromResult<PruneVerdict?>(null);
+        Task.FromResult(_search?.Judge(trialId, attempt, epochs));
 
     public async Task TrialEndedAsync(long trialId)
     {
         if (_campaign is null) return;
-        if (await store.GetTrialAsync(trialId) is { } trial && trial.CampaignId == CampaignId) _trials[trial.Id] = trial;
+        if (await store.GetTrialAsync(trialId) is { } trial && trial.CampaignId == CampaignId)
+        {
+            _trials[trial.Id] = trial;
+            if (_search is not null)
+                _search.Observe(trial, trial.State == TrialState.Completed ? await store.GetFinalMetricsAsync(trial.Id) : null);
+        }
         _campaign = await store.GetCampaignAsync(CampaignId) ?? _campaign;
+        await SealIfDoneAsync();
         await AfterChangeAsync();
     }
 
@@ -105,6 +126,7 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     {
         var before = _campaign is null ? null : Update();
         await LoadAsync();
+        await SealIfDoneAsync();
         if (before is null || before.Campaign != _campaign || before.Progress != CampaignProgress.Of(_trials.Values))
             await AfterChangeAsync();
         else
@@ -117,7 +139,79 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         _trials.Clear();
         if (_campaign is null) return;
         foreach (var trial in await store.GetTrialsAsync(CampaignId)) _trials[trial.Id] = trial;
+        _sealed |= _campaign.HasEnded;
+        if (_campaign.Kind is not ("search" or "nas")) return;
+        if (_search is null) await LoadSearchAsync();
+        else await CatchUpSearchAsync();
     }
+
+    /// <summary>Builds the search's sampler and pruner and their view of every trial (parameters, results, curves) from the store.</summary>
+    private async Task LoadSearchAsync()
+    {
+        StoredSearch? stored;
+        try
+        {
+            stored = await StoredSearch.LoadAsync(store, CampaignId);
+        }
+        catch (SpecException e)
+        {
+            await store.FailCampaignAsync(CampaignId, $"its spec cannot be read by this farm: {e.Message}");
+            _campaign = await store.GetCampaignAsync(CampaignId);
+            return;
+        }
+        if (stored is null) return;
+        _searchSpec = stored.Spec;
+        _search = new CampaignSearch(stored.Spec);
+        _search.Observe(stored);
+    }
+
+    /// <summary>
+    /// Shows the search the trials that changed without a word to this grain (recovered from a dead silo, ended while
+    /// a call was lost); the curves it heard stay, so a periodic check reads no epochs.
+    /// </summary>
+    private async Task CatchUpSearchAsync()
+    {
+        foreach (var trial in _trials.Values.Where(_search!.IsStale).ToList())
+            _search.Observe(trial, trial.State == TrialState.Completed ? await store.GetFinalMetricsAsync(trial.Id) : null);
+    }
+
+    /// <summary>
+    /// A search asked for work: new trials, suggested by its sampler, for the slots offered, beyond the queued ones.
+    /// </summary>
+    private async Task ProposeAsync(int freeSlots)
+    {
+        if (_sealed || _search is null || _campaign is null) return;
+        var wanted = (freeSlots / Math.Max(1, _searchSpec!.Resources.Slots)) - _trials.Values.Count(t => t.State == TrialState.Queued);
+        if (wanted <= 0) return;
+        var proposed = _search.Propose(wanted, StartedAt(_campaign), DateTimeOffset.UtcNow, out var exhausted);
+        if (proposed.Count > 0)
+        {
+            foreach (var trial in await store.AddTrialsAsync(CampaignId, proposed))
+            {
+                _trials[trial.Id] = trial;
+                _search.Observe(trial);
+            }
+        }
+        if (exhausted is not null) await SealAsync(exhausted);
+        else await SealIfDoneAsync();
+    }
+
+    /// <summary>Seals a search whose budget is spent (trials, time, patience): it starts nothing new and ends with its last trial.</summary>
+    private async Task SealIfDoneAsync()
+    {
+        if (_sealed || _search is null || _campaign is null) return;
+        if (_search.Done(StartedAt(_campaign), DateTimeOffset.UtcNow) is { } reason) await SealAsync(reason);
+    }
+
+    private async Task SealAsync(string reason)
+    {
+        _sealed = true;
+        LogSearchDone(CampaignId, reason);
+        await store.SealCampaignAsync(CampaignId);
+        _campaign = await store.GetCampaignAsync(CampaignId) ?? _campaign;
+    }
+
+    private static DateTimeOffset StartedAt(CampaignRecord campaign) => campaign.StartedAt ?? campaign.CreatedAt;
 
     private async Task AfterChangeAsync()
     {
@@ -139,10 +233,12 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     {
         if (_campaign is null) return;
         var queued = _trials.Values.Where(t => t.State == TrialState.Queued).OrderBy(t => t.Index).ToList();
+        // A search's work also counts the trials its sampler has yet to propose.
+        var proposable = _search is null || _sealed ? 0 : _search.Room(StartedAt(_campaign), DateTimeOffset.UtcNow);
         var demand = new CampaignDemand(
             CampaignId,
-            _campaign.HasEnded ? 0 : queued.Count,
-            queued.Count > 0 ? queued[0].Slots : 1,
+            _campaign.HasEnded ? 0 : queued.Count + proposable,
+            queued.Count > 0 ? queued[0].Slots : _searchSpec?.Resources.Slots ?? 1,
             _trials.Values.Where(t => t.State == TrialState.Running).Sum(t => t.Slots),
             _campaign.CreatedAt);
         try
@@ -170,14 +266,19 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
 
     private CampaignUpdate Update()
     {
+        // Ticks keep the order across a move to another activation; the increment within one.
+        _sequence = Math.Max(_sequence + 1, DateTime.UtcNow.Ticks);
         var campaign = _campaign!;
         var progress = CampaignProgress.Of(_trials.Values);
-        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null);
+        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null, _sequence);
         var nextSlots = _trials.Values.Where(t => t.State == TrialState.Queued).Select(t => t.Slots).DefaultIfEmpty(1).Min();
         var waiting = progress.Queued > 0 ? _capacity.WhyNot(nextSlots) : null;
         return new CampaignUpdate(campaign, progress, _capacity.Slots,
-            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow), waiting);
+            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow), waiting, _sequence);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId}: the search starts no new trial: {Reason}")]
+    private partial void LogSearchDone(long campaignId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} cancelled ({Running} trials were running)")]
     private partial void LogCancelled(long campaignId, int running);

@@ -5,6 +5,7 @@ using EnsembleFarm.Models.Data;
 using EnsembleFarm.Store;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Core.Internal;
 
 namespace EnsembleFarm.Grains;
 
@@ -19,8 +20,10 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
         CampaignSubmission submission;
         try
         {
+            var (configurations, warning) = await SearchConfigurations.ForAsync(store, request.SpecYaml, request.SpecDirectory, request.SpecName);
             // Reading and planning a data set takes a while: off the grain's scheduler, whose thread serves other calls.
-            submission = await Task.Run(() => CampaignSubmission.Prepare(request.SpecYaml, request.SpecDirectory, request.SpecName));
+            submission = await Task.Run(() => CampaignSubmission.Prepare(request.SpecYaml, request.SpecDirectory, request.SpecName, configurations));
+            if (warning is not null) submission = submission with { Warnings = [warning, .. submission.Warnings] };
         }
         catch (Exception e) when (e is SpecException or DataFormatException)
         {
@@ -34,7 +37,7 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
             return Accepted(SubmitOutcome.Resumed, unfinished, submission);
         }
 
-        var slotsPerTrial = submission.Trials.Max(t => t.Slots);
+        var slotsPerTrial = submission.Spec.Resources.Slots;
         if ((await Dispatcher.GetCapacityAsync()).WhyNot(slotsPerTrial) is { } whyNot)
             return SubmitResult.Refused(SubmitOutcome.CannotRun,
                 [$"{request.SpecName}: resources.slots: {whyNot}, so no silo of this cluster could ever run it; lower resources.slots (or training.threads) or add a larger silo"]);
@@ -52,6 +55,21 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
 
     public Task<CampaignResultsData?> GetResultsDataAsync(long campaignId) => StoreQueries.ResultsAsync(store, campaignId);
 
+    public Task<CampaignModels?> GetModelsAsync(long campaignId, IReadOnlyList<int>? members) =>
+        StoreQueries.ModelsAsync(store, campaignId, members);
+
+    public Task<CampaignCurves?> GetCurvesAsync(long campaignId) => StoreQueries.CurvesAsync(store, campaignId);
+
+    public async Task<CampaignDeletion> DeleteCampaignAsync(long campaignId)
+    {
+        var deletion = await store.DeleteCampaignAsync(campaignId);
+        if (deletion != CampaignDeletion.Deleted) return deletion;
+        // The campaign grain caches the campaign: an activation that outlived the deletion would still answer for it.
+        await GrainFactory.GetGrain<ICampaignGrain>(campaignId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        LogDeleted(campaignId);
+        return deletion;
+    }
+
     public Task<IReadOnlyList<SiloReport>> ListSilosAsync() => Dispatcher.ListSilosAsync();
 
     private static SubmitResult Accepted(SubmitOutcome outcome, CampaignRecord campaign, CampaignSubmission submission) =>
@@ -62,4 +80,7 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} '{Name}' resumed by a resubmission")]
     private partial void LogResumed(long campaignId, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} deleted")]
+    private partial void LogDeleted(long campaignId);
 }

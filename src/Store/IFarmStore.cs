@@ -58,6 +58,14 @@ public interface IFarmStore : IAsyncDisposable
     /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
     Task<bool> SealCampaignAsync(long campaignId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Deletes an ended campaign and everything of it in one transaction: its test part, trials, attempts, learning
+    /// curves, metrics, predictions and models. A campaign that is queued or running is left alone
+    /// (<see cref="CampaignDeletion.NotEnded"/>): its silos would write about trials that no longer exist, so it is
+    /// cancelled first. A late fenced write about a deleted trial returns false, as for any superseded attempt.
+    /// </summary>
+    Task<CampaignDeletion> DeleteCampaignAsync(long campaignId, CancellationToken ct = default);
+
     // Trials -----------------------------------------------------------------------------------
 
     /// <summary>

@@ -132,6 +132,18 @@ public sealed partial class PostgresFarmStore
         }, ct);
     }
 
+    public Task<CampaignDeletion> DeleteCampaignAsync(long campaignId, CancellationToken ct = default) =>
+        WriteOnceAsync(async session =>
+        {
+            var state = await session.ScalarAsync<string>("SELECT state FROM campaigns WHERE id = @id FOR UPDATE;", ("id", campaignId))
+                .ConfigureAwait(false);
+            if (state is null) return CampaignDeletion.NotFound;
+            if (!IsEnded(StoreCodec.Parse<CampaignState>(state))) return CampaignDeletion.NotEnded;
+            // Every table of a campaign's data references it (or its trials) with ON DELETE CASCADE.
+            await session.ExecuteAsync("DELETE FROM campaigns WHERE id = @id;", ("id", campaignId)).ConfigureAwait(false);
+            return CampaignDeletion.Deleted;
+        }, ct);
+
     private static async Task<CampaignRecord?> FindCampaignAsync(PostgresSession session, long campaignId) =>
         (await session.ListAsync($"SELECT {CampaignColumns} FROM campaigns c WHERE c.id = @id;",
             reader => ReadCampaign(reader, 0), ("id", campaignId)).ConfigureAwait(false)).SingleOrDefault();

@@ -135,6 +135,17 @@ public sealed partial class SqliteFarmStore
         }, ct));
     }
 
+    public Task<CampaignDeletion> DeleteCampaignAsync(long campaignId, CancellationToken ct = default) =>
+        AsTask(() => Write((connection, transaction, _) =>
+        {
+            var state = Scalar<string>(connection, transaction, "SELECT state FROM campaigns WHERE id = @id;", ("@id", campaignId));
+            if (state is null) return CampaignDeletion.NotFound;
+            if (!IsEnded(StoreCodec.Parse<CampaignState>(state))) return CampaignDeletion.NotEnded;
+            // Every table of a campaign's data references it (or its trials) with ON DELETE CASCADE.
+            Execute(connection, transaction, "DELETE FROM campaigns WHERE id = @id;", ("@id", campaignId));
+            return CampaignDeletion.Deleted;
+        }, ct));
+
     private static CampaignRecord? FindCampaign(SqliteConnection connection, SqliteTransaction? transaction, long campaignId) =>
         List(connection, transaction, $"SELECT {CampaignColumns} FROM campaigns c WHERE c.id = @id;",
             reader => ReadCampaign(reader, 0), ("@id", campaignId)).SingleOrDefault();

@@ -29,7 +29,16 @@ public sealed class ResultsTests(FarmFixture fixture) : IClassFixture<FarmFixtur
 
         Assert.Equal(FarmExitCodes.Ok, run.ExitCode);
         var expected = EnsembleAggregator.Aggregate(TaskKind.Binary, 2, await Farm.Store.GetTestSetAsync(id, Ct), await Farm.Store.GetPredictionsAsync(id, Ct));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected.ToJson()), JsonNode.Parse(run.Output)), run.Output);
+        var output = JsonNode.Parse(run.Output)!.AsObject();
+        var campaign = output["campaign"]!;
+        var stored = (await Farm.Store.GetCampaignAsync(id, Ct))!;
+        Assert.Equal((id, "small", "completed", stored.DatasetSha256, stored.SpecYaml),
+            ((long)campaign["id"]!, (string)campaign["name"]!, (string)campaign["state"]!, (string)campaign["dataset_sha256"]!, (string)campaign["spec_yaml"]!));
+        Assert.Equal([0, 1, 2], output["training"]!.AsArray().Select(t => (int)t!["index"]!));
+        Assert.All(output["training"]!.AsArray(), t => Assert.Equal(1, (int)t!["epochs"]!));
+        output.Remove("campaign");
+        output.Remove("training");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected.ToJson()), output), run.Output);
         Assert.Equal(3, EnsembleReport.FromJson(run.Output).Members);
     }
 
@@ -50,6 +59,32 @@ public sealed class ResultsTests(FarmFixture fixture) : IClassFixture<FarmFixtur
         Assert.Contains("0.373", run.Output);
         Assert.DoesNotContain("partial", run.Output);
         Assert.DoesNotContain("\u001b[", run.Output);
+    }
+
+    [Fact]
+    public async Task Tables_show_every_metric_with_its_interval_the_paired_differences_and_tests_and_how_the_members_trained()
+    {
+        var id = await CompletedCampaignAsync(3, (member, k) => ((member * 7) + k) % 10 / 10f);
+
+        var run = await Cli.To(Farm).RunAsync("results", id.ToString());
+
+        Assert.Equal(FarmExitCodes.Ok, run.ExitCode);
+        var lines = run.Output.Split('\n');
+        var interval = @"\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]";
+        var signed = @"[+-]?\d\.\d{4} \[[+-]?\d\.\d{4}, [+-]?\d\.\d{4}\]";
+        Assert.Contains("Ensemble on the test part (95 % bootstrap intervals over the test rows, 1000 resamples)", lines);
+        Assert.Matches($@"^accuracy\s+{interval}\s+{interval}\s*$", lines.First(l => l.StartsWith("accuracy", StringComparison.Ordinal)));
+        Assert.Contains("Differences (paired: both sides on the same resamples; read these, not the overlap of two intervals)", lines);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^metric\s+average - vote\s+average - mean_member\s*$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^auc\s+{signed}\s+{signed}\s*$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^average - vote\s+accuracy\s+mcnemar_(exact|chi2)\s+\S+\s+\S+\s+\S+\s+\d+ average only, \d+ vote only\s*$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^average - vote\s+auc\s+delong\s"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^average - mean_member\s+accuracy\s+paired_z\s"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^average - mean_member\s+auc\s+delong\s"));
+        Assert.Matches($@"^accuracy\s+{interval}\s+\d\.\d{{4}}\s+\d\.\d{{4}}\s+\d\.\d{{4}}\s*$",
+            lines.SkipWhile(l => l != "Members, each on its own").First(l => l.StartsWith("accuracy", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l,
+            @"^  training: 3 members, epochs mean 1 \(min 1, max 1\), time per member mean \d+:\d\d \(min \d+:\d\d, max \d+:\d\d\)$"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using EnsembleFarm.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EnsembleFarm.Grains.Tests;
 
@@ -10,7 +11,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task TheFarmsMeters_CountEveryTrialAndSample_AndTimeTheDispatch()
     {
-        var measurements = new ConcurrentBag<(string Instrument, double Value, string? Outcome)>();
+        var measurements = new ConcurrentBag<(object? Scope, string Instrument, double Value, string? Outcome)>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
@@ -18,15 +19,17 @@ public sealed class MetricsTests
                 if (instrument.Meter.Name == FarmMetrics.MeterName) l.EnableMeasurementEvents(instrument);
             },
         };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Add((i.Name, v, Outcome(tags))));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, Outcome(tags))));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Add((i.Meter.Scope, i.Name, v, Outcome(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Meter.Scope, i.Name, v, Outcome(tags))));
         listener.Start();
         await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2);
 
         var id = await farm.SubmitAsync(members: 5);
         await farm.WaitForEndAsync(id);
 
-        var mine = measurements.ToList();
+        // Other tests' farms in this process measure too; each silo's meters are scoped to its own meter factory.
+        var factories = farm.Cluster.Silos.Select(s => (object)s.ServiceProvider.GetRequiredService<IMeterFactory>()).ToHashSet();
+        var mine = measurements.Where(m => m.Scope is not null && factories.Contains(m.Scope)).ToList();
         Assert.Equal(5, mine.Where(m => m.Instrument == "ensemblefarm.trials.started").Sum(m => m.Value));
         Assert.Equal(5, mine.Where(m => m.Instrument == "ensemblefarm.trials.ended" && m.Outcome == "completed").Sum(m => m.Value));
         Assert.Equal(0, mine.Where(m => m.Instrument == "ensemblefarm.trials.running").Sum(m => m.Value));

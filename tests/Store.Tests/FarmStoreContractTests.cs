@@ -574,6 +574,68 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     // Dead silos and resumption ---------------------------------------------------------------
 
     [Fact]
+    public async Task Delete_RemovesAnEndedCampaignAndEverythingOfIt_AndLeavesTheOthers()
+    {
+        var store = await NewStoreAsync();
+        var doomed = await store.CreateCampaignAsync(Campaign("doomed"), Trials(2), Ct);
+        var kept = await store.CreateCampaignAsync(Campaign("kept"), Trials(1), Ct);
+        var claims = await store.ClaimTrialsAsync(doomed, "silo-a", 2, Lease, Ct);
+        Assert.True(await store.ReportEpochsAsync(claims[0].Lease, [(1, Metrics(0.9)), (2, Metrics(0.8))], Ct));
+        Assert.True(await store.CompleteTrialAsync(claims[0].Lease, Outcome(), Ct));
+        Assert.True(await store.FailTrialAsync(claims[1].Lease, "boom", retryable: false, Ct));
+        var keptClaim = await ClaimOneAsync(store, kept);
+        Assert.True(await store.CompleteTrialAsync(keptClaim.Lease, Outcome(0.5f), Ct));
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(doomed, Ct))!.State);
+
+        Assert.Equal(CampaignDeletion.Deleted, await store.DeleteCampaignAsync(doomed, Ct));
+
+        Assert.Null(await store.GetCampaignAsync(doomed, Ct));
+        Assert.Equal([kept], (await store.ListCampaignsAsync(Ct)).Select(c => c.Id));
+        Assert.Empty(await store.GetTrialsAsync(doomed, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetTestSetAsync(doomed, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetProgressAsync(doomed, Ct));
+        Assert.Empty(await store.GetPredictionsAsync(doomed, Ct));
+        Assert.Empty(await store.GetCurvesAsync(doomed, Ct));
+        Assert.Empty(await store.GetFinalMetricsOfCampaignAsync(doomed, Ct));
+        foreach (var claim in claims)
+        {
+            Assert.Null(await store.GetTrialAsync(claim.Trial.Id, Ct));
+            Assert.Empty(await store.GetAttemptsAsync(claim.Trial.Id, Ct));
+            Assert.Empty(await store.GetEpochMetricsAsync(claim.Trial.Id, Ct));
+            Assert.Null(await store.GetFinalMetricsAsync(claim.Trial.Id, Ct));
+            Assert.Null(await store.GetModelAsync(claim.Trial.Id, Ct));
+        }
+        Assert.NotNull(await store.GetModelAsync(keptClaim.Trial.Id, Ct));
+        Assert.Single(await store.GetPredictionsAsync(kept, Ct));
+        Assert.Equal(Campaign("kept").TestSet.RowIndices, (await store.GetTestSetAsync(kept, Ct)).RowIndices);
+        Assert.Equal(CampaignDeletion.NotFound, await store.DeleteCampaignAsync(doomed, Ct));
+        Assert.Equal(CampaignDeletion.NotFound, await store.DeleteCampaignAsync(404, Ct));
+    }
+
+    [Fact]
+    public async Task Delete_LeavesAQueuedOrRunningCampaignAlone_UntilItIsCancelled_AndItsSilosLateWritesAreRefused()
+    {
+        var store = await NewStoreAsync();
+        var queued = await store.CreateCampaignAsync(Campaign("queued"), Trials(1), Ct);
+        var running = await store.CreateCampaignAsync(Campaign("running"), Trials(2), Ct);
+        var claimed = await ClaimOneAsync(store, running);
+
+        Assert.Equal(CampaignDeletion.NotEnded, await store.DeleteCampaignAsync(queued, Ct));
+        Assert.Equal(CampaignDeletion.NotEnded, await store.DeleteCampaignAsync(running, Ct));
+        Assert.Equal(new CampaignProgress(1, 1, 0, 0, 0, 0), await store.GetProgressAsync(running, Ct));
+
+        Assert.True(await store.CancelCampaignAsync(running, Ct));
+        Assert.Equal(CampaignDeletion.Deleted, await store.DeleteCampaignAsync(running, Ct));
+
+        Assert.False(await store.ReportEpochsAsync(claimed.Lease, [(1, Metrics(0.5))], Ct));
+        Assert.False(await store.CompleteTrialAsync(claimed.Lease, Outcome(), Ct));
+        Assert.False(await store.FailTrialAsync(claimed.Lease, "late", retryable: true, Ct));
+        Assert.Empty(await store.RenewLeasesAsync("silo-a", Lease, Ct));
+        Assert.Empty(await store.ClaimTrialsAsync(running, "silo-a", 2, Lease, Ct));
+        Assert.Equal([queued], (await store.ListCampaignsAsync(Ct)).Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task TrialOwners_ListTheSilosHoldingRunningTrials()
     {
         var (store, campaignId) = await StoreWithCampaignAsync(trials: 4);

@@ -16,10 +16,12 @@ namespace EnsembleFarm.TestKit;
 public sealed class InProcessFarm : IAsyncDisposable
 {
     private readonly TempFolder _folder;
+    private readonly bool _ownsFolder;
 
-    private InProcessFarm(TempFolder folder, InProcessTestCluster cluster, IFarmStore store, ScriptedTrainer trainer)
+    private InProcessFarm(TempFolder folder, bool ownsFolder, InProcessTestCluster cluster, IFarmStore store, ScriptedTrainer trainer)
     {
         _folder = folder;
+        _ownsFolder = ownsFolder;
         Cluster = cluster;
         Store = store;
         Trainer = trainer;
@@ -37,10 +39,15 @@ public sealed class InProcessFarm : IAsyncDisposable
     public IFarmGrain Farm => Cluster.Client.GetGrain<IFarmGrain>(0);
 
     /// <param name="trainer">The trainer the silos use (e.g. the built-in one); null: the <see cref="ScriptedTrainer"/>.</param>
+    /// <param name="folder">
+    /// The folder of the store and data, kept after the farm: a farm started again on it resumes what the last one left.
+    /// Null: a folder of the farm's own, deleted with it.
+    /// </param>
     public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release,
-        Func<IFarmStore, ITrialTrainer>? trainer = null)
+        Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null)
     {
-        var folder = new TempFolder("farm-grains-");
+        var ownsFolder = folder is null;
+        folder ??= new TempFolder("farm-grains-");
         var store = new SqliteFarmStore(folder["farm.db"]);
         await store.MigrateAsync();
         var scripted = new ScriptedTrainer(store);
@@ -60,7 +67,7 @@ public sealed class InProcessFarm : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new InProcessFarm(folder, cluster, store, scripted);
+        return new InProcessFarm(folder, ownsFolder, cluster, store, scripted);
     }
 
     /// <summary>Writes a small campaign's spec and data into the folder and submits it through the farm grain.</summary>
@@ -88,6 +95,6 @@ public sealed class InProcessFarm : IAsyncDisposable
     {
         await Cluster.DisposeAsync();
         await Store.DisposeAsync();
-        _folder.Dispose();
+        if (_ownsFolder) _folder.Dispose();
     }
 }

@@ -3,8 +3,8 @@ using System.Text;
 
 namespace EnsembleFarm.TestKit;
 
-/// <summary>Runs the command-line tools a test server needs, as user <c>postgres</c> where PostgreSQL demands it.</summary>
-internal static class ProcessRunner
+/// <summary>Runs the command-line tools tests need (apt-get, a browser, Python), as user <c>postgres</c> where PostgreSQL demands it.</summary>
+public static class ProcessRunner
 {
     private const string ServiceUser = "postgres";
 

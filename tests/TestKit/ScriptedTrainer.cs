@@ -17,6 +17,16 @@ public sealed class ScriptedTrainer(IFarmStore store) : ITrialTrainer
     /// <summary>What a trial does before it returns its outcome (default: nothing). Throw to fail the attempt.</summary>
     public Func<ClaimedTrial, CancellationToken, Task> Behaviour { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>How a trial reports its learning curve (default: one epoch, val_loss 0.5), before <see cref="Behaviour"/>.</summary>
+    public Func<ClaimedTrial, ITrialProgress, CancellationToken, Task> Reporting { get; set; } = (_, progress, _) =>
+    {
+        progress.ReportEpoch(0, new Dictionary<string, double> { ["val_loss"] = 0.5 }, samples: 100);
+        return Task.CompletedTask;
+    };
+
+    /// <summary>The final metrics a completed trial stores (default: auc 0.5); a search's objectives read them.</summary>
+    public Func<ClaimedTrial, IReadOnlyDictionary<string, double>> FinalMetrics { get; set; } = _ => new Dictionary<string, double> { ["auc"] = 0.5 };
+
     /// <summary>The value member i predicts for the k-th value of its test predictions (default: i / 100 everywhere, so aggregates can be checked by hand).</summary>
     public Func<int, int, float> Prediction { get; set; } = (member, _) => 0.01f * member;
 
@@ -37,11 +47,11 @@ public sealed class ScriptedTrainer(IFarmStore store) : ITrialTrainer
         Started.Enqueue(trial.Lease);
         try
         {
-            progress.ReportEpoch(0, new Dictionary<string, double> { ["val_loss"] = 0.5 }, samples: 100);
+            await Reporting(trial, progress, ct);
             await Behaviour(trial, ct);
             var rows = (await store.GetTestSetAsync(trial.Campaign.Id, CancellationToken.None)).RowIndices.Length;
             var predictions = Enumerable.Range(0, rows * PredictionWidth).Select(k => Prediction(trial.Trial.Index, k)).ToArray();
-            return new TrialOutcome(new Dictionary<string, double> { ["auc"] = 0.5 }, predictions, PredictionWidth, [1, 2, 3], "{}");
+            return new TrialOutcome(FinalMetrics(trial), predictions, PredictionWidth, [1, 2, 3], "{}");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -28,6 +28,13 @@ public sealed class ClusterConnection(IClusterClient client, string description,
 
     public Task<CampaignResultsData?> ResultsDataAsync(long campaignId, CancellationToken ct) => Farm.GetResultsDataAsync(campaignId).WaitAsync(ct);
 
+    public Task<CampaignModels?> ModelsAsync(long campaignId, IReadOnlyList<int>? members, CancellationToken ct) =>
+        Farm.GetModelsAsync(campaignId, members).WaitAsync(ct);
+
+    public Task<CampaignCurves?> CurvesAsync(long campaignId, CancellationToken ct) => Farm.GetCurvesAsync(campaignId).WaitAsync(ct);
+
+    public Task<CampaignDeletion> DeleteAsync(long campaignId, CancellationToken ct) => Farm.DeleteCampaignAsync(campaignId).WaitAsync(ct);
+
     public async Task<bool> CancelAsync(long campaignId, CancellationToken ct)
     {
         try
@@ -66,7 +73,8 @@ public sealed class ClusterConnection(IClusterClient client, string description,
                     // Renew: the grain forgets subscribers that go quiet, and it may have moved to another silo meanwhile.
                     next = await SubscribeAsync(campaign, reference, onNote, ct);
                 }
-                if (next is null) continue;
+                // An update that overtook this one in delivery already said more.
+                if (next is null || next.Sequence < current.Sequence) continue;
                 current = next;
                 yield return current;
             }

@@ -10,8 +10,18 @@ using Orleans.Configuration;
 
 namespace EnsembleFarm.Client.Connection;
 
-/// <summary>Whether a command needs a running farm, or can answer from a store when none runs.</summary>
-public enum FarmNeed { ReadsOnly, Farm }
+/// <summary>Whether a command needs a running farm, or can do its work on the store when none runs.</summary>
+public enum FarmNeed
+{
+    /// <summary>Reads: from the farm, else from its store.</summary>
+    ReadsOnly,
+
+    /// <summary>A change the store alone can make safely when no farm runs (deleting an ended campaign): through the farm, else on the store.</summary>
+    FarmOrStore,
+
+    /// <summary>Only a running farm can do it (submit, cancel, follow a running campaign).</summary>
+    Farm,
+}
 
 /// <summary>Opens what a command talks to (tests pass their own, over an in-process cluster).</summary>
 public delegate Task<IFarmConnection> ConnectFarm(ConnectionOptions options, FarmNeed need, CancellationToken ct);
@@ -34,7 +44,7 @@ public static class FarmConnector
     {
         var gateway = options.Gateway ?? Environment.GetEnvironmentVariable(ConnectionOptions.GatewayVariable);
         var cluster = options.Cluster ?? Environment.GetEnvironmentVariable(ConnectionOptions.ClusterVariable);
-        if (need == FarmNeed.ReadsOnly && options.Store is not null && string.IsNullOrWhiteSpace(gateway) && string.IsNullOrWhiteSpace(cluster))
+        if (need != FarmNeed.Farm && options.Store is not null && string.IsNullOrWhiteSpace(gateway) && string.IsNullOrWhiteSpace(cluster))
             return await OpenStoreAsync(options.Store, "you named a store to read", ct);
 
         var clusterId = options.ClusterId ?? Environment.GetEnvironmentVariable(ConnectionOptions.ClusterIdVariable) ?? FarmDefaults.ClusterId;

@@ -23,6 +23,16 @@ public interface IFarmConnection : IAsyncDisposable
     /// <returns>Null when no campaign has that id.</returns>
     Task<CampaignResultsData?> ResultsDataAsync(long campaignId, CancellationToken ct);
 
+    /// <param name="members">Member indices; null for every completed member.</param>
+    /// <returns>Null when no campaign has that id.</returns>
+    Task<CampaignModels?> ModelsAsync(long campaignId, IReadOnlyList<int>? members, CancellationToken ct);
+
+    /// <returns>Null when no campaign has that id.</returns>
+    Task<CampaignCurves?> CurvesAsync(long campaignId, CancellationToken ct);
+
+    /// <summary>Deletes an ended campaign and everything of it; through the farm when one runs, so that none of its grains keeps it.</summary>
+    Task<CampaignDeletion> DeleteAsync(long campaignId, CancellationToken ct);
+
     /// <summary>False when the campaign had already ended.</summary>
     /// <exception cref="FarmCliException">No campaign has that id (exit 3), or no farm runs (exit 5).</exception>
     Task<bool> CancelAsync(long campaignId, CancellationToken ct);

@@ -6,7 +6,7 @@ namespace EnsembleFarm.Client.Connection;
 
 /// <summary>
 /// A store read directly, when no farm is running: campaigns, their status and results can be read long after the silos
-/// are gone. Anything that needs a farm (submitting, cancelling, following a campaign that has not ended) is refused
+/// are gone, and an ended campaign deleted. Anything that needs a farm (submitting, cancelling, following a campaign that has not ended) is refused
 /// with how to start one.
 /// </summary>
 public sealed class StoreConnection(IFarmStore store, string whyOffline) : IFarmConnection
@@ -20,6 +20,14 @@ public sealed class StoreConnection(IFarmStore store, string whyOffline) : IFarm
     public Task<CampaignStatus?> StatusAsync(long campaignId, CancellationToken ct) => StoreQueries.StatusAsync(store, campaignId, ct);
 
     public Task<CampaignResultsData?> ResultsDataAsync(long campaignId, CancellationToken ct) => StoreQueries.ResultsAsync(store, campaignId, ct);
+
+    public Task<CampaignModels?> ModelsAsync(long campaignId, IReadOnlyList<int>? members, CancellationToken ct) =>
+        StoreQueries.ModelsAsync(store, campaignId, members, ct);
+
+    public Task<CampaignCurves?> CurvesAsync(long campaignId, CancellationToken ct) => StoreQueries.CurvesAsync(store, campaignId, ct);
+
+    /// <summary>With no farm running, no grain caches the campaign: the store alone decides.</summary>
+    public Task<CampaignDeletion> DeleteAsync(long campaignId, CancellationToken ct) => store.DeleteCampaignAsync(campaignId, ct);
 
     public Task<bool> CancelAsync(long campaignId, CancellationToken ct) => throw NoFarm("cancel a campaign");
 

@@ -22,10 +22,12 @@ public static class EnsembleAggregator
     /// <param name="classCount">2 for binary, K for multi-class; ignored for regression.</param>
     /// <param name="predictions">The completed members' test predictions, in any order (see <see cref="IFarmStore.GetPredictionsAsync"/>).</param>
     /// <param name="bootstrap">Resamples, seed and confidence of the intervals; null for <see cref="BootstrapOptions.Default"/>.</param>
+    /// <param name="sizeCurveIntervals">Also give every point of the size curve its intervals (<see cref="SizePoint.Intervals"/>), on the same resamples.</param>
     /// <exception cref="ArgumentException">No predictions, or predictions that do not fit the test part or the task.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Bootstrap options out of range.</exception>
     public static EnsembleReport Aggregate(
-        TaskKind task, int classCount, CampaignTestSet testSet, IReadOnlyList<TrialPredictions> predictions, BootstrapOptions? bootstrap = null)
+        TaskKind task, int classCount, CampaignTestSet testSet, IReadOnlyList<TrialPredictions> predictions, BootstrapOptions? bootstrap = null,
+        bool sizeCurveIntervals = false)
     {
         ArgumentNullException.ThrowIfNull(testSet);
         ArgumentNullException.ThrowIfNull(predictions);
@@ -37,10 +39,9 @@ public static class EnsembleAggregator
         var scorer = new RuleScorer(task, classCount, testSet.Targets);
 
         var outputs = rules.Select(rule => rule.Combine(members, members.Count)).ToArray();
-        var curve = SizesFor(members.Count)
-            .Select(size => new SizePoint(size, ByRule(rules, (rule, i) =>
-                scorer.Score(rule.Info, size == members.Count ? outputs[i] : rule.Combine(members, size)))))
-            .ToList();
+        var sizes = SizesFor(members.Count).ToList();
+        var sizeOutputs = sizes.Select(size => size == members.Count ? outputs : [.. rules.Select(rule => rule.Combine(members, size))]).ToList();
+        var sizeMetrics = sizeOutputs.Select(output => ByRule(rules, (rule, i) => scorer.Score(rule.Info, output[i]))).ToList();
         var memberResults = ordered
             .Select(p => new MemberResult(p.Index, p.TrialId, scorer.ScoreMember(p.TestPredictions)))
             .ToList();
@@ -48,8 +49,11 @@ public static class EnsembleAggregator
         var ruleInfos = rules.Select(r => r.Info).ToList();
         var ensemble = ByRule(rules, (rule, i) => scorer.Score(rule.Info, outputs[i]));
         var memberSummary = TaskMetrics.Names(task).ToDictionary(name => name, name => Summarise(memberResults.Select(m => m.Metrics[name])));
-        var uncertainty = new UncertaintyAnalysis(task, classCount, testSet.Targets, testSet.TargetWidth).Analyse(
+        var analysis = new UncertaintyAnalysis(task, classCount, testSet.Targets, testSet.TargetWidth);
+        var uncertainty = analysis.Analyse(
             ruleInfos, outputs, ensemble, ordered.Select((p, i) => (p.TestPredictions, memberResults[i].Metrics)).ToList(), memberSummary, bootstrap);
+        var sizeIntervals = sizeCurveIntervals ? analysis.RuleIntervals(ruleInfos, sizeOutputs, sizeMetrics, bootstrap) : null;
+        var curve = sizes.Select((size, p) => new SizePoint(size, sizeMetrics[p], sizeIntervals?[p])).ToList();
 
         return new EnsembleReport(
             SpecVocabulary.Name(task),

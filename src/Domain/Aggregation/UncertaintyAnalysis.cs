@@ -91,6 +91,34 @@ internal sealed class UncertaintyAnalysis
             [betweenRules, againstMembers]);
     }
 
+    /// <summary>
+    /// The rules' intervals for several combinations of the members at once (the size curve's points), every statistic on
+    /// one shared set of resamples; each interval null when the bootstrap is skipped or the metric undefined.
+    /// </summary>
+    /// <param name="outputs">Per point, each rule's output.</param>
+    /// <param name="metrics">Per point, rule → metric → value on the whole test part.</param>
+    public IReadOnlyList<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ConfidenceInterval?>>> RuleIntervals(
+        IReadOnlyList<RuleInfo> rules,
+        IReadOnlyList<RuleOutput[]> outputs,
+        IReadOnlyList<IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>>> metrics,
+        BootstrapOptions options)
+    {
+        var statistics = outputs
+            .Select((output, p) => rules.Select((rule, r) => _statistics.ForRule(output[r], Defined(metrics[p][rule.Name]))).ToArray())
+            .ToList();
+        var all = statistics.SelectMany(point => point.SelectMany(rule => rule.Values)).ToList();
+        var samples = options.Resamples > 0 ? new RowBootstrap(_rows, options).Run(all) : null;
+        var sampleOf = all.Select((statistic, i) => (statistic, i)).ToDictionary(p => p.statistic, p => p.i);
+        return statistics
+            .Select(point => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, ConfidenceInterval?>>)rules
+                .Select((rule, r) => (rule.Name, Intervals: (IReadOnlyDictionary<string, ConfidenceInterval?>)_metricNames.ToDictionary(name => name,
+                    name => samples is not null && point[r].TryGetValue(name, out var statistic)
+                        ? ConfidenceInterval.Percentile(samples[sampleOf[statistic]], options.Confidence)
+                        : null)))
+                .ToDictionary(p => p.Name, p => p.Intervals))
+            .ToList();
+    }
+
     private IEnumerable<string> Defined(IReadOnlyDictionary<string, double?> metrics) =>
         _metricNames.Where(name => metrics[name] is not null);
 

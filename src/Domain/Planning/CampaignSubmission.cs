@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EnsembleFarm.Domain.Search;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.Store;
 using EnsembleFarm.Models.Data;
@@ -21,9 +22,19 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
     /// <param name="specYaml">The spec as the user wrote it; the store keeps this text.</param>
     /// <param name="specDirectory">The folder a relative <c>dataset.path</c> is resolved against.</param>
     /// <param name="sourceName">The spec file as the user named it, when the text came from one; error messages start with it.</param>
-    /// <exception cref="SpecException">The spec is wrong, its dataset cannot be read, or it does not fit its data.</exception>
+    /// <param name="configurations">
+    /// For an ensemble whose spec names <c>ensemble.from_search</c>: that search's best distinct configurations, best
+    /// first, at most <c>top</c> (the farm reads them from the store); each trains <c>ensemble.members</c> members.
+    /// Null for any other campaign.
+    /// </param>
+    /// <exception cref="SpecException">
+    /// The spec is wrong, its dataset cannot be read, it does not fit its data, or it names a search and no configuration
+    /// is given (<c>ensemble.from_search</c>).
+    /// </exception>
     /// <exception cref="DataFormatException">The dataset is not valid for the spec's columns and task.</exception>
-    public static CampaignSubmission Prepare(string specYaml, string specDirectory, string? sourceName = null)
+    /// <exception cref="ArgumentException">Configurations are given to a campaign that names no search, or more than it asks for.</exception>
+    public static CampaignSubmission Prepare(string specYaml, string specDirectory, string? sourceName = null,
+        IReadOnlyList<IReadOnlyDictionary<string, ParamValue>>? configurations = null)
     {
         var spec = SpecParser.Parse(specYaml, specDirectory, sourceName);
         var path = spec.Dataset.Path;
@@ -40,14 +51,14 @@ public sealed record CampaignSubmission(CampaignSpec Spec, NewCampaign Campaign,
         CampaignPlan plan;
         try
         {
-            plan = CampaignPlan.Create(spec, dataset.Data);
+            plan = CampaignPlan.Create(spec, dataset.Data, configurations);
         }
         catch (SpecException e) when (sourceName is not null)
         {
             throw new SpecException(e.Errors, sourceName);
         }
         var campaign = new NewCampaign(spec.Name, spec.KindName, TaskNames.Of(spec.Dataset.Task), specYaml, path, dataset.Sha256,
-            spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256));
+            spec.MaxAttempts, plan.TestSet, SubmissionKey(specYaml, path, dataset.Sha256), OpenEnded: spec.Search is not null);
         return new CampaignSubmission(spec, campaign, plan.Trials, SmallDataWarnings.For(spec, dataset.Data, plan));
     }
 

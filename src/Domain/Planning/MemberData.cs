@@ -4,13 +4,14 @@ using EnsembleFarm.Models.Data;
 
 namespace EnsembleFarm.Domain.Planning;
 
-/// <summary>The rows one ensemble member trains, validates and is tested on.</summary>
-/// <param name="Test">The campaign's test part, the same for every member.</param>
+/// <summary>The rows one trial (an ensemble member, a search's trial) trains, validates and is tested on.</summary>
+/// <param name="Test">The campaign's test part, the same for every trial.</param>
 public sealed record MemberData(Dataset Train, Dataset Validation, Dataset Test)
 {
     /// <summary>
-    /// The member's data: its own split of the campaign's non-test rows (stratified when the spec says
-    /// so) from the trial's split seed, and the campaign's test part. Deterministic.
+    /// The trial's data: a split of the campaign's non-test rows (stratified when the spec says so) from the trial's
+    /// split seed, and the campaign's test part. Deterministic. An ensemble member's split seed is its own; every trial
+    /// of a search has the same one (<see cref="SearchTrials.SeedsFor"/>), and the search's validation fraction.
     /// </summary>
     /// <exception cref="ArgumentException">The test set does not belong to this data (a row outside it).</exception>
     public static MemberData For(CampaignSpec spec, Dataset data, CampaignTestSet testSet, TrialRecord trial)
@@ -21,8 +22,9 @@ public sealed record MemberData(Dataset Train, Dataset Validation, Dataset Test)
     }
 
     /// <summary>
-    /// The dataset rows of a member's training and validation parts, both ascending; together they are
-    /// exactly the rows outside the test part. (A trainer that runs outside the silo gets these indices.)
+    /// The dataset rows of a trial's training and validation parts, both ascending; together they are exactly the
+    /// rows outside the test part. The validation share is <c>ensemble.validation_fraction</c> or, for a search,
+    /// <c>search.validation_fraction</c>. (A trainer that runs outside the silo gets these indices.)
     /// </summary>
     public static (int[] Train, int[] Validation) SplitRows(CampaignSpec spec, Dataset data, CampaignTestSet testSet, ulong splitSeed)
     {
@@ -30,8 +32,8 @@ public sealed record MemberData(Dataset Train, Dataset Validation, Dataset Test)
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(testSet);
         var pool = RowsOutside(testSet, data.Rows);
-        var fraction = spec.Ensemble.ValidationFraction;
-        var (train, validation) = spec.Ensemble.Stratified
+        var (fraction, stratified, _) = spec.Validation;
+        var (train, validation) = stratified
             ? Splits.Stratified(Array.ConvertAll(pool, row => data.Targets[row]), fraction, splitSeed)
             : Splits.Random(pool.Length, fraction, splitSeed);
         // Splits index into the pool; the pool is ascending, so mapping back keeps both parts ascending.

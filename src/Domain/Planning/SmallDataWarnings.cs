@@ -35,19 +35,27 @@ internal static class SmallDataWarnings
                 + $"{MinTestRows} rows are mostly noise: use more data or a larger test.fraction");
         }
         // Every member validates on as many rows, and with stratified splits on as many of each class: the first shows all.
-        var (_, validation) = MemberData.SplitRows(spec, data, plan.TestSet, plan.Trials[0].SplitSeed);
+        // A search's trials all validate on the same rows, planned or not.
+        var splitSeed = spec.Search is null ? plan.Trials[0].SplitSeed : SearchTrials.SeedsFor(spec, 0).SplitSeed;
+        var (_, validation) = MemberData.SplitRows(spec, data, plan.TestSet, splitSeed);
         var outside = data.Rows - testRows;
+        var words = WordsFor(spec);
         if (validation.Length < MinValidationRows)
         {
-            warnings.Add($"ensemble.validation_fraction: each member validates on {Rows(validation.Length)} of the {outside} outside "
+            warnings.Add($"{words.Block}.validation_fraction: each {words.Trial} validates on {Rows(validation.Length)} of the {outside} outside "
                 + $"the test part; early stopping and validation metrics on fewer than {MinValidationRows} rows follow noise: "
                 + "use more data or a larger validation_fraction");
         }
-        if (data.ClassCount > 0) warnings.AddRange(MissingClasses(spec, data, plan.TestSet, validation));
+        if (data.ClassCount > 0) warnings.AddRange(MissingClasses(spec, data, plan.TestSet, validation, words));
         return warnings;
     }
 
-    private static IEnumerable<string> MissingClasses(CampaignSpec spec, Dataset data, CampaignTestSet testSet, int[] validation)
+    /// <summary>How the warnings name a campaign's trials, the block of their validation part, and how they do on a class.</summary>
+    private static (string Block, string Trial, string Campaign) WordsFor(CampaignSpec spec) => spec.Search is null
+        ? ("ensemble", "member", "the ensemble does")
+        : ("search", "trial", "the trials do");
+
+    private static IEnumerable<string> MissingClasses(CampaignSpec spec, Dataset data, CampaignTestSet testSet, int[] validation, (string Block, string Trial, string Campaign) words)
     {
         var all = ClassCounts(data.Targets, data.ClassCount);
         var test = ClassCounts(testSet.Targets, data.ClassCount);
@@ -58,21 +66,25 @@ internal static class SmallDataWarnings
         if (notTested.Length > 0)
         {
             var hint = spec.Test.Stratified ? "use more data or a larger test.fraction" : "test.stratified: true keeps each class's share in it";
-            yield return $"test.fraction: the test part has no row of {Classes(notTested)}, so the test metrics cannot show how the "
-                + $"ensemble does on {ItOrThem(notTested)}: {hint}";
+            yield return $"test.fraction: the test part has no row of {Classes(notTested)}, so the test metrics cannot show how "
+                + $"{words.Campaign} on {ItOrThem(notTested)}: {hint}";
         }
         var notTrained = classes.Where(c => outside[c] == 0).ToArray();
         if (notTrained.Length > 0)
-            yield return $"test.fraction: every row of {Classes(notTrained)} is in the test part, so no member trains on {ItOrThem(notTrained)}";
+            yield return $"test.fraction: every row of {Classes(notTrained)} is in the test part, so no {words.Trial} trains on {ItOrThem(notTrained)}";
 
-        if (spec.Ensemble.Stratified)
+        var (_, stratified, _) = spec.Validation;
+        // Stratified parts all hold as many rows of each class, and a search's trials share one part: the part at hand
+        // says it for all. Only an ensemble's random parts differ, so for them the warning is a chance.
+        if (stratified || spec.Search is not null)
         {
             var validated = ClassCounts(Array.ConvertAll(validation, row => data.Targets[row]), data.ClassCount);
             var notValidated = classes.Where(c => validated[c] == 0 && outside[c] > 0).ToArray();
             if (notValidated.Length > 0)
             {
-                yield return $"ensemble.validation_fraction: no member's validation part has a row of {Classes(notValidated)}, so the "
-                    + $"members' validation metrics and early stopping ignore {ItOrThem(notValidated)}: use more data or a larger validation_fraction";
+                var hint = stratified ? "use more data or a larger validation_fraction" : $"{words.Block}.stratified: true keeps each class's share in it";
+                yield return $"{words.Block}.validation_fraction: no {words.Trial}'s validation part has a row of {Classes(notValidated)}, so the "
+                    + $"{words.Trial}s' validation metrics and early stopping ignore {ItOrThem(notValidated)}: {hint}";
             }
             yield break;
         }

@@ -1,20 +1,10 @@
+using EnsembleFarm.Domain.Search;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
 
 namespace EnsembleFarm.Domain.Specs;
-
-/// <summary>
-/// What a campaign runs. Only ensembles run today; <c>search</c> and <c>nas</c> campaigns will add
-/// their own block (space, sampler, pruner, budget) beside the ones here, which they keep: a search
-/// trains the same kind of model on the same data, and can feed an ensemble of its best configurations.
-/// </summary>
-public enum CampaignKind
-{
-    /// <summary>N members with the same settings, each with its own split and initialisation seeds.</summary>
-    Ensemble,
-}
 
 /// <summary>
 /// A validated campaign spec (see docs/spec.md for the YAML it is read from). Every value here has
@@ -26,7 +16,12 @@ public enum CampaignKind
 /// The training settings shared by all trials; its <see cref="TrainingOptions.Seed"/> is not used:
 /// each trial trains with <see cref="TrainingFor"/> and its own initialisation seed.
 /// </param>
+/// <param name="Ensemble">The ensemble's size and splits; null for a search or nas campaign.</param>
 /// <param name="Retries">How many times a failed trial is retried before it is marked failed.</param>
+/// <param name="Search">
+/// What a search or nas campaign varies, optimises and spends; null for an ensemble. The other blocks are the base
+/// every trial starts from (<see cref="ForTrial"/>).
+/// </param>
 public sealed record CampaignSpec(
     string Name,
     CampaignKind Kind,
@@ -35,18 +30,47 @@ public sealed record CampaignSpec(
     TestPartSpec Test,
     NetworkSpec Model,
     TrainingOptions Training,
-    EnsembleSpec Ensemble,
+    EnsembleSpec? Ensemble,
     int Retries,
-    ResourcesSpec Resources)
+    ResourcesSpec Resources,
+    SearchSpec? Search = null)
 {
-    /// <summary>The kind as the store and the CLI name it ("ensemble").</summary>
+    /// <summary>The kind as the store and the CLI name it ("ensemble", "search", "nas").</summary>
     public string KindName => SpecVocabulary.Name(Kind);
 
     /// <summary>Attempts a trial may take: the first one plus the retries.</summary>
     public int MaxAttempts => Retries + 1;
 
+    /// <summary>
+    /// How a trial's validation part is drawn from the non-test rows, and the block that says so (for messages): an
+    /// ensemble's members each draw their own (<c>ensemble.validation_fraction</c>), a search's trials all share one
+    /// (<c>search.validation_fraction</c>), so that configurations are compared on the same rows.
+    /// </summary>
+    internal (double Fraction, bool Stratified, string Block) Validation => Search is { } search
+        ? (search.ValidationFraction, search.Stratified, "search")
+        : Ensemble is { } ensemble
+            ? (ensemble.ValidationFraction, ensemble.Stratified, "ensemble")
+            : throw new InvalidOperationException($"campaign spec '{Name}' has neither an ensemble nor a search block");
+
     /// <summary>The training options of one trial: the shared settings with the trial's initialisation seed.</summary>
     public TrainingOptions TrainingFor(ulong initSeed) => Training with { Seed = initSeed };
+
+    /// <summary>
+    /// The spec one trial trains: this spec with the trial's parameters set, each named by its spec field
+    /// ("training.optimizer.learning_rate", "model.activation"); a nas trial's <c>model.depth</c> and
+    /// <c>model.width_1</c> … <c>model.width_N</c> become <c>model.hidden</c>, and <c>model.hidden</c> itself is the
+    /// text <c>[64, 64]</c>. Names are set by name (enums), numbers converted to the field's type. No parameters (an
+    /// ensemble member's "{}"): this spec unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A name is not a searchable field, or a value does not fit its field; parameters a search space of this spec
+    /// produced always fit.
+    /// </exception>
+    public CampaignSpec ForTrial(IReadOnlyDictionary<string, ParamValue> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return parameters.Count == 0 ? this : SearchableFields.Apply(this, parameters);
+    }
 }
 
 /// <summary>Where the data is and what to predict.</summary>
@@ -69,11 +93,6 @@ public sealed record DatasetSpec(
 /// <param name="Fraction">Share of the rows held out, in (0, 1).</param>
 /// <param name="Stratified">Keep each class's share in the test part (classification only).</param>
 public sealed record TestPartSpec(double Fraction, ulong Seed, bool Stratified);
-
-/// <param name="Members">How many models the ensemble trains.</param>
-/// <param name="ValidationFraction">Share of each member's non-test rows it validates on (early stopping, epoch metrics).</param>
-/// <param name="Stratified">Keep each class's share in each member's validation part (classification only).</param>
-public sealed record EnsembleSpec(int Members, double ValidationFraction, bool Stratified);
 
 /// <param name="Slots">Slots of a silo that one trial occupies (CPU slots or GPUs).</param>
 public sealed record ResourcesSpec(int Slots);

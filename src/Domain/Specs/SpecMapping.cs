@@ -45,6 +45,9 @@ internal sealed class SpecMapping
     public void Error(string key, string message) =>
         _errors.Add(ErrorAt(PathOf(key), message, _entries.TryGetValue(key, out var entry) ? entry.Key : null));
 
+    /// <summary>Records an error about this block as a whole, at its key.</summary>
+    public void ErrorAtBlock(string message) => _errors.Add(ErrorAt(_path, message, _key));
+
     /// <summary>Records that a required field is missing, at the block that lacks it (nowhere for the root).</summary>
     public void Missing(string key, string allowed) =>
         _errors.Add(ErrorAt(PathOf(key), $"is required: {allowed}", _key));
@@ -91,12 +94,7 @@ internal sealed class SpecMapping
     {
         var node = Value(key);
         if (node is null) return null;
-        if (node is YamlScalarNode { Value: { } text })
-        {
-            // YAML 1.2 core schema spellings only: yes/no/on/off are YAML 1.1 and read as text elsewhere.
-            if (text is "true" or "True" or "TRUE") return true;
-            if (text is "false" or "False" or "FALSE") return false;
-        }
+        if (ParseFlag(node) is { } flag) return flag;
         Error(key, $"must be true or false, got {Describe(node)}");
         return null;
     }
@@ -106,10 +104,7 @@ internal sealed class SpecMapping
         var node = Value(key);
         if (node is null) return null;
         if (node is YamlScalarNode { Value: { } text } && vocabulary.TryLookup(text, out var value)) return value;
-        var hint = node is YamlScalarNode { Value: { } given } && Suggest(given, vocabulary.Names) is { } near
-            ? $"; did you mean '{near}'?"
-            : "";
-        Error(key, $"must be one of: {string.Join(", ", vocabulary.Names)}; got {Describe(node)}{hint}");
+        Error(key, NotAChoice(node, vocabulary.Names));
         return null;
     }
 
@@ -172,16 +167,6 @@ internal sealed class SpecMapping
     /// <summary>The raw node of a field that may take several shapes, or null when absent.</summary>
     public YamlNode? Raw(string key) => Value(key);
 
-    /// <summary>
-    /// A field that later campaign kinds will use: present, it is an error that says so, rather than
-    /// an unknown field.
-    /// </summary>
-    public void Reserved(string key, string message)
-    {
-        _known.Add(key);
-        if (_entries.ContainsKey(key)) Error(key, message);
-    }
-
     /// <summary>Reports every field of this mapping that no reader asked for, with the nearest known name.</summary>
     public void RejectUnknownFields()
     {
@@ -207,7 +192,8 @@ internal sealed class SpecMapping
         return null;
     }
 
-    private int? ParseInt(YamlNode node, string path, IntRange range)
+    /// <summary>A whole number in <paramref name="range"/> at a node that is not a field of this mapping (a list item, a value of a search space).</summary>
+    public int? ParseInt(YamlNode node, string path, IntRange range)
     {
         if (node is YamlScalarNode { Value: { } text }
             && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
@@ -217,7 +203,8 @@ internal sealed class SpecMapping
         return null;
     }
 
-    private double? ParseNumber(YamlNode node, string path, NumberRange range)
+    /// <summary>A finite number in <paramref name="range"/> at a node that is not a field of this mapping.</summary>
+    public double? ParseNumber(YamlNode node, string path, NumberRange range)
     {
         if (node is YamlScalarNode { Value: { } text }
             && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
@@ -226,6 +213,81 @@ internal sealed class SpecMapping
             return value;
         _errors.Add(ErrorAt(path, $"must be {range.Describe("a number")}, got {Describe(node)}", node));
         return null;
+    }
+
+    /// <summary>True or false at a node that is not a field of this mapping; an error at the node otherwise.</summary>
+    public bool? ParseFlag(YamlNode node, string path)
+    {
+        if (ParseFlag(node) is { } flag) return flag;
+        _errors.Add(ErrorAt(path, $"must be true or false, got {Describe(node)}", node));
+        return null;
+    }
+
+    /// <summary>One of <paramref name="names"/> at a node that is not a field of this mapping; an error with the nearest name otherwise.</summary>
+    public string? ParseChoice(YamlNode node, string path, IEnumerable<string> names)
+    {
+        if (node is YamlScalarNode { Value: { } text } && !IsNull(node) && names.Contains(text, StringComparer.Ordinal)) return text;
+        _errors.Add(ErrorAt(path, NotAChoice(node, names), node));
+        return null;
+    }
+
+    /// <summary>Whole numbers in <paramref name="range"/> at a list node that is not a field of this mapping.</summary>
+    public IReadOnlyList<int>? ParseIntList(YamlNode node, string path, IntRange range)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            _errors.Add(ErrorAt(path, $"must be a list of {range.Describe("whole numbers")}, got {Describe(node)}", node));
+            return null;
+        }
+        var values = sequence.Children.Select((item, i) => ParseInt(item, $"{path}[{i}]", range)).ToList();
+        return values.All(v => v.HasValue) ? values.Select(v => v!.Value).ToList() : null;
+    }
+
+    /// <summary>
+    /// A mapping at a node that is not a field of this mapping (an item of a list of mappings); null, with an error that
+    /// says what was expected, when the node is something else.
+    /// </summary>
+    public SpecMapping? ParseMapping(YamlNode node, string path, string expected)
+    {
+        if (node is YamlMappingNode mapping) return new SpecMapping(mapping, path, node, _errors);
+        _errors.Add(ErrorAt(path, $"must be {expected}, got {Describe(node)}", node));
+        return null;
+    }
+
+    /// <summary>An empty block in place of a field given as a single value (<c>sampler: tpe</c> for <c>sampler: {name: tpe}</c>): all its defaults.</summary>
+    public SpecMapping EmptyBlock(string key) =>
+        new(new YamlMappingNode(), PathOf(key), _entries.TryGetValue(key, out var entry) ? entry.Key : _key, _errors);
+
+    /// <summary>
+    /// The fields of a mapping whose keys are data rather than a fixed vocabulary (the parameters of a search space), in
+    /// the order of the file; they all count as known.
+    /// </summary>
+    public IReadOnlyList<(string Key, YamlNode Value)> Fields()
+    {
+        var fields = new List<(string, YamlNode)>();
+        foreach (var (key, entry) in _entries)
+        {
+            if (!_known.Contains(key)) _known.Add(key);
+            fields.Add((key, entry.Value));
+        }
+        return fields.OrderBy(f => _entries[f.Item1].Key.Start.Index).ToList();
+    }
+
+    /// <summary>Records an error at a node of this mapping's text that is not one of its fields (a list item, a value inside a value).</summary>
+    public void ErrorAtNode(string path, string message, YamlNode node) => _errors.Add(ErrorAt(path, message, node));
+
+    private static bool? ParseFlag(YamlNode node) => node switch
+    {
+        // YAML 1.2 core schema spellings only: yes/no/on/off are YAML 1.1 and read as text elsewhere.
+        YamlScalarNode { Value: "true" or "True" or "TRUE" } => true,
+        YamlScalarNode { Value: "false" or "False" or "FALSE" } => false,
+        _ => null,
+    };
+
+    private static string NotAChoice(YamlNode node, IEnumerable<string> names)
+    {
+        var hint = node is YamlScalarNode { Value: { } given } && Suggest(given, names) is { } near ? $"; did you mean '{near}'?" : "";
+        return $"must be one of: {string.Join(", ", names)}; got {Describe(node)}{hint}";
     }
 
     public static bool IsNull(YamlNode node) =>

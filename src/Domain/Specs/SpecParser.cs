@@ -12,16 +12,18 @@ namespace EnsembleFarm.Domain.Specs;
 /// A spec is either accepted whole or refused with every error it has (<see cref="SpecException"/>),
 /// each naming its field and what the field allows, before anything runs.
 /// </summary>
-public static class SpecParser
+public static partial class SpecParser
 {
     private static readonly IntRange MemberRange = new(1, 100_000);
-    private static readonly IntRange LayerWidthRange = new(1, 1 << 16);
-    private static readonly IntRange EpochRange = new(1, 1_000_000);
-    private static readonly IntRange BatchSizeRange = new(1, 1 << 20);
+    internal static readonly IntRange LayerWidthRange = new(1, 1 << 16);
+    internal static readonly IntRange EpochRange = new(1, 1_000_000);
+    internal static readonly IntRange BatchSizeRange = new(1, 1 << 20);
     private static readonly IntRange RetryRange = new(0, 100);
     private static readonly IntRange SlotRange = new(1, 1024);
     private static readonly IntRange ThreadRange = new(1, 1024);
-    private static readonly IntRange PatienceRange = new(1, 1_000_000);
+    internal static readonly IntRange PatienceRange = new(1, 1_000_000);
+    private static readonly IntRange CampaignIdRange = new(1, int.MaxValue);
+    private static readonly IntRange TopRange = new(1, 1000);
     private static readonly IntRange NonNegativeEpochs = new(0, 1_000_000);
     private const int MaxNameLength = 100;
 
@@ -78,15 +80,16 @@ public static class SpecParser
         var test = ReadTestPart(root, seed, task);
         var model = ReadModel(root);
         var training = ReadTraining(root, task);
-        var ensemble = ReadEnsemble(root, task);
+        var ensemble = ReadEnsemble(root, task, kind);
         var retries = root.Int("retries", RetryRange) ?? 2;
         var resources = ReadResources(root, training?.Threads ?? 1);
-        root.Reserved("search", "applies to kind 'search', which is not yet supported; allowed now: kind: ensemble");
+        var search = ReadSearch(root, kind, seed, task, training);
         root.RejectUnknownFields();
 
-        if (name is null || kind is null || dataset is null || test is null || model is null || training is null || ensemble is null || resources is null)
+        if (name is null || kind is null || dataset is null || test is null || model is null || training is null || resources is null
+            || (kind == CampaignKind.Ensemble ? ensemble is null : search is null))
             return null;
-        return new CampaignSpec(name, kind.Value, seed, dataset, test, model, training, ensemble, retries, resources);
+        return new CampaignSpec(name, kind.Value, seed, dataset, test, model, training, ensemble, retries, resources, search);
     }
 
     private static string? ReadName(SpecMapping root)
@@ -105,17 +108,10 @@ public static class SpecParser
     {
         if (!root.Has("kind"))
         {
-            root.Missing("kind", "ensemble");
+            root.Missing("kind", $"one of: {string.Join(", ", SpecVocabulary.Kinds.Names)}");
             return null;
         }
-        var text = root.Text("kind");
-        if (text is null) return null;
-        if (SpecVocabulary.PlannedKinds.Contains(text))
-        {
-            root.Error("kind", $"'{text}' campaigns are not yet supported; allowed now: ensemble");
-            return null;
-        }
-        return root.Choice("kind", SpecVocabulary.Kinds);
+        return root.Text("kind") is null ? null : root.Choice("kind", SpecVocabulary.Kinds);
     }
 
     private static DatasetSpec? ReadDataset(SpecMapping root, string specDirectory)
@@ -221,20 +217,52 @@ public static class SpecParser
         return new TestPartSpec(fraction ?? 0.2, seed ?? campaignSeed, stratified.Value);
     }
 
-    private static EnsembleSpec? ReadEnsemble(SpecMapping root, TaskKind? task)
+    /// <summary>The ensemble block of an ensemble campaign; a search's trials have their own validation part (<c>search.validation_fraction</c>).</summary>
+    private static EnsembleSpec? ReadEnsemble(SpecMapping root, TaskKind? task, CampaignKind? kind)
     {
+        if (kind is CampaignKind.Search or CampaignKind.Nas)
+        {
+            if (root.Has("ensemble"))
+            {
+                root.Error("ensemble", $"applies only to kind 'ensemble' (kind is '{SpecVocabulary.Name(kind.Value)}'); "
+                    + "a search's trials validate on search.validation_fraction");
+            }
+            return null;
+        }
         var ensemble = root.Mapping("ensemble");
         if (ensemble is null) return root.Has("ensemble") ? null : new EnsembleSpec(60, 0.2, IsClassification(task));
         var members = ensemble.Int("members", MemberRange);
         var validation = ensemble.Number("validation_fraction", NumberRange.OpenUnit);
         var stratified = ReadStratified(ensemble, task);
+        var fromSearch = ReadFromSearch(ensemble, members ?? 60);
         ensemble.RejectUnknownFields();
-        if (AnyInvalid(ensemble, ("members", members), ("validation_fraction", validation)) || stratified is null) return null;
-        return new EnsembleSpec(members ?? 60, validation ?? 0.2, stratified.Value);
+        if (AnyInvalid(ensemble, ("members", members), ("validation_fraction", validation), ("from_search", fromSearch)) || stratified is null) return null;
+        return new EnsembleSpec(members ?? 60, validation ?? 0.2, stratified.Value, fromSearch);
+    }
+
+    /// <summary>
+    /// <c>ensemble.from_search: {campaign, top}</c>: train the members on each of the best <c>top</c> configurations of a
+    /// search, so that an ensemble of <c>members</c> × <c>top</c> trials, like every campaign, stays within 100000.
+    /// </summary>
+    private static FromSearchSpec? ReadFromSearch(SpecMapping ensemble, int members)
+    {
+        var from = ensemble.Mapping("from_search");
+        if (from is null) return null;
+        if (!from.Has("campaign")) from.Missing("campaign", "the id of the search campaign, as farm list shows it");
+        var campaign = from.Int("campaign", CampaignIdRange);
+        var top = from.Int("top", TopRange);
+        from.RejectUnknownFields();
+        if (top * members > MemberRange.Max)
+        {
+            from.Error("top", $"{top} configurations of {members} members make {top * members} trials; "
+                + $"an ensemble has at most {MemberRange.Max}: lower top or ensemble.members");
+            return null;
+        }
+        return campaign is null || AnyInvalid(from, ("top", top)) ? null : new FromSearchSpec(campaign.Value, top ?? 1);
     }
 
     /// <summary>Stratification defaults to on for classification; it needs classes, so regression refuses it.</summary>
-    private static bool? ReadStratified(SpecMapping mapping, TaskKind? task)
+    internal static bool? ReadStratified(SpecMapping mapping, TaskKind? task)
     {
         var stratified = mapping.Flag("stratified");
         if (mapping.Has("stratified") && stratified is null) return null;
@@ -246,7 +274,7 @@ public static class SpecParser
         return stratified ?? IsClassification(task);
     }
 
-    private static bool IsClassification(TaskKind? task) => task is TaskKind.Binary or TaskKind.Multiclass;
+    internal static bool IsClassification(TaskKind? task) => task is TaskKind.Binary or TaskKind.Multiclass;
 
     /// <summary>
     /// A silo's CPU slots stand for cores, so a built-in training of T threads occupies T slots unless

@@ -1,3 +1,4 @@
+using EnsembleFarm.Domain.Search;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Nn;
 using EnsembleFarm.Models.Training;
@@ -28,6 +29,10 @@ internal sealed class Vocabulary<T> where T : struct, Enum
     }
 
     public string Name(T value) => _entries.First(e => EqualityComparer<T>.Default.Equals(e.Value, value)).Name;
+
+    /// <summary>The value a name stands for; the name must be one of <see cref="Names"/>.</summary>
+    public T Lookup(string name) =>
+        TryLookup(name, out var value) ? value : throw new ArgumentException($"'{name}' is not one of: {string.Join(", ", Names)}", nameof(name));
 }
 
 /// <summary>
@@ -36,10 +41,10 @@ internal sealed class Vocabulary<T> where T : struct, Enum
 /// </summary>
 internal static class SpecVocabulary
 {
-    public static readonly Vocabulary<CampaignKind> Kinds = new(("ensemble", CampaignKind.Ensemble));
-
-    /// <summary>Kinds the spec format reserves for the next releases; named apart so that the message says "not yet supported".</summary>
-    public static readonly IReadOnlyList<string> PlannedKinds = ["search", "nas"];
+    public static readonly Vocabulary<CampaignKind> Kinds = new(
+        ("ensemble", CampaignKind.Ensemble),
+        ("search", CampaignKind.Search),
+        ("nas", CampaignKind.Nas));
 
     public static readonly Vocabulary<TaskKind> Tasks = new(
         ("binary", TaskKind.Binary),
@@ -84,6 +89,36 @@ internal static class SpecVocabulary
         ("auto", EarlyStoppingMode.Auto),
         ("min", EarlyStoppingMode.Min),
         ("max", EarlyStoppingMode.Max));
+
+    /// <summary>The samplers of docs/search.md, by the names the library's options use.</summary>
+    public static readonly Vocabulary<SamplerKind> Samplers = new(
+        ("tpe", SamplerKind.Tpe),
+        ("random", SamplerKind.Random),
+        ("grid", SamplerKind.Grid),
+        ("sobol", SamplerKind.Sobol),
+        ("gp", SamplerKind.Gp),
+        ("cmaes", SamplerKind.CmaEs),
+        ("regularized_evolution", SamplerKind.RegularizedEvolution),
+        ("nsga2", SamplerKind.NsgaII));
+
+    public static readonly Vocabulary<PrunerKind> Pruners = new(
+        ("median", PrunerKind.Median),
+        ("percentile", PrunerKind.Percentile),
+        ("successive_halving", PrunerKind.SuccessiveHalving),
+        ("hyperband", PrunerKind.Hyperband));
+
+    public static readonly Vocabulary<Direction> Directions = new(
+        ("minimize", Direction.Minimize),
+        ("maximize", Direction.Maximize));
+
+    public static readonly Vocabulary<ConstantLiar> ConstantLiars = new(
+        ("worst", ConstantLiar.Worst),
+        ("mean", ConstantLiar.Mean),
+        ("none", ConstantLiar.None));
+
+    public static readonly Vocabulary<CmaRestartStrategy> RestartStrategies = new(
+        ("ipop", CmaRestartStrategy.Ipop),
+        ("none", CmaRestartStrategy.None));
 
     public static string Name(CampaignKind kind) => Kinds.Name(kind);
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using EnsembleFarm.Domain.Planning;
+using EnsembleFarm.Domain.Search;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.Grains.Training;
 using EnsembleFarm.Models.Metrics;
@@ -37,23 +39,21 @@ public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : IT
     private async Task<(CampaignSpec, CampaignTestSet)> LoadAsync(CampaignRecord campaign) =>
         (ReadSpec(campaign), await store.GetTestSetAsync(campaign.Id, CancellationToken.None));
 
-    /// <summary>The campaign's spec as submitted, with the dataset path the submission resolved and pinned.</summary>
     private static CampaignSpec ReadSpec(CampaignRecord campaign)
     {
-        CampaignSpec spec;
         try
         {
-            spec = SpecParser.Parse(campaign.SpecYaml, Path.GetDirectoryName(campaign.DatasetPath) ?? Environment.CurrentDirectory);
+            return StoredSpec.Read(campaign);
         }
         catch (SpecException e)
         {
             throw new CampaignUnrunnableException($"the spec of campaign {campaign.Id} cannot be read by this silo: {e.Message}", e);
         }
-        return spec with { Dataset = spec.Dataset with { Path = campaign.DatasetPath } };
     }
 
-    private TrialOutcome Train(CampaignSpec spec, CampaignTestSet testSet, ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
+    private TrialOutcome Train(CampaignSpec campaignSpec, CampaignTestSet testSet, ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
     {
+        var spec = SpecOf(campaignSpec, trial.Trial);
         var data = datasets.Get(trial.Campaign.DatasetPath, trial.Campaign.DatasetSha256, spec.Dataset.CsvOptions);
         var member = MemberData.For(spec, data, testSet, trial.Trial);
 
@@ -67,14 +67,49 @@ public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : IT
             ct);
 
         var test = member.Test;
+        var timer = Stopwatch.StartNew();
         var predictions = run.Model.Predict(test);
+        var latencyMicroseconds = timer.Elapsed.TotalMicroseconds / test.Rows;
         if (ContainsNonFinite(predictions))
             throw new TrialNotRetryableException(
                 $"training diverged ({run.Result.StopReason}, after {run.Result.EpochsRun} epochs): the model predicts non-finite values. " +
                 "Lower training.optimizer.learning_rate or set training.gradient_clip.");
-        var metrics = TaskMetrics.Evaluate(test.Task, predictions, test.Targets, test.ClassCount);
+        var metrics = new Dictionary<string, double>(TaskMetrics.Evaluate(test.Task, predictions, test.Targets, test.ClassCount));
+        AddTrainingFacts(metrics, run, latencyMicroseconds);
         var (weights, json) = run.Model.Serialize();
         return new TrialOutcome(metrics, predictions, predictions.Length / test.Rows, weights, json);
+    }
+
+    /// <summary>
+    /// Beside the test metrics: the validation metrics at the epoch the model was kept from (what a search's objectives
+    /// read: choosing on the test part would leak it), how training went, and what a model costs (the objectives of an
+    /// architecture search).
+    /// </summary>
+    private static void AddTrainingFacts(Dictionary<string, double> metrics, TrainingRun run, double latencyMicroseconds)
+    {
+        var kept = run.Result.History.FirstOrDefault(e => e.Epoch == run.Result.BestEpoch) ?? run.Result.History.LastOrDefault();
+        foreach (var (name, value) in kept?.Metrics ?? new Dictionary<string, double>())
+            if (name.StartsWith("val_", StringComparison.Ordinal)) metrics[name] = value;
+        metrics["epochs_run"] = run.Result.EpochsRun;
+        metrics["best_epoch"] = run.Result.BestEpoch;
+        metrics[SearchSpec.ParametersMetric] = run.Model.ParameterCount;
+        metrics[SearchSpec.LatencyMetric] = latencyMicroseconds;
+    }
+
+    /// <summary>
+    /// What a trial trains: a search's trial, or an ensemble member of a search's configuration, the campaign's spec with
+    /// its parameters; any other member the spec itself. Parameters that do not fit would not fit on any silo.
+    /// </summary>
+    private static CampaignSpec SpecOf(CampaignSpec campaignSpec, TrialRecord trial)
+    {
+        try
+        {
+            return campaignSpec.ForTrial(SearchParameters.FromJson(trial.ParamsJson));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new TrialNotRetryableException($"trial {trial.Index}'s parameters {trial.ParamsJson} do not fit campaign '{campaignSpec.Name}': {e.Message}");
+        }
     }
 
     private static bool ContainsNonFinite(ReadOnlySpan<float> values)

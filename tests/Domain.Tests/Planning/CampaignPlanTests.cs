@@ -12,34 +12,10 @@ public class CampaignPlanTests
     private static CampaignSpec Spec(string task = "binary", string target = "y", string extra = "") => SpecParser.Parse(
         $"name: plan\nkind: ensemble\nseed: 11\ndataset: {{path: d.csv, target: {target}, task: {task}, id_column: id}}\n{extra}", "/tmp");
 
-    /// <summary>Rows whose first feature is the row number, so a selected row can be traced back; every 4th row is class 1 (25 %).</summary>
-    private static Dataset Binary(int rows) => new(
-        ["row", "x"],
-        Enumerable.Range(0, rows).SelectMany(r => new[] { r, r * 0.5f }).ToArray(),
-        ["y"],
-        Enumerable.Range(0, rows).Select(r => r % 4 == 0 ? 1f : 0f).ToArray(),
-        TaskKind.Binary,
-        2,
-        Enumerable.Range(0, rows).Select(r => $"event-{r}").ToArray());
-
-    private static Dataset Regression(int rows) => new(
-        ["row"],
-        Enumerable.Range(0, rows).Select(r => (float)r).ToArray(),
-        ["pt", "eta"],
-        Enumerable.Range(0, rows).SelectMany(r => new[] { r * 2f, -r }).ToArray(),
-        TaskKind.Regression,
-        0);
-
-    private static TrialRecord Record(NewTrial trial) => new(
-        trial.Index + 100, 1, trial.Index, TrialState.Running, 1, trial.ParamsJson, trial.SplitSeed, trial.InitSeed, trial.Slots,
-        "silo", null, null, null, null);
-
-    private static int[] RowNumbers(Dataset part) => Enumerable.Range(0, part.Rows).Select(r => (int)part.Row(r)[0]).ToArray();
-
     [Fact]
     public void Member_seeds_derive_from_the_campaign_seed_and_the_member_index()
     {
-        var plan = CampaignPlan.Create(Spec(extra: "ensemble: {members: 5}\nresources: {slots: 2}\n"), Binary(100));
+        var plan = CampaignPlan.Create(Spec(extra: "ensemble: {members: 5}\nresources: {slots: 2}\n"), PlanningData.Binary(100));
 
         Assert.Equal(5, plan.Trials.Count);
         for (var i = 0; i < 5; i++)
@@ -58,7 +34,7 @@ public class CampaignPlanTests
     [Fact]
     public void The_test_part_is_stratified_with_its_targets_and_ids()
     {
-        var data = Binary(200);
+        var data = PlanningData.Binary(200);
 
         var testSet = CampaignPlan.Create(Spec(extra: "test: {fraction: 0.2, seed: 5}\n"), data).TestSet;
 
@@ -74,7 +50,7 @@ public class CampaignPlanTests
     [Fact]
     public void The_test_part_depends_only_on_the_test_seed()
     {
-        var data = Binary(200);
+        var data = PlanningData.Binary(200);
 
         var first = CampaignPlan.Create(Spec(extra: "test: {seed: 5}\nensemble: {members: 3}\n"), data).TestSet.RowIndices;
         var again = CampaignPlan.Create(Spec(extra: "test: {seed: 5}\nensemble: {members: 9}\n"), data).TestSet.RowIndices;
@@ -87,7 +63,7 @@ public class CampaignPlanTests
     [Fact]
     public void Each_member_splits_the_non_test_rows_its_own_way_and_never_sees_a_test_row()
     {
-        var data = Binary(200);
+        var data = PlanningData.Binary(200);
         var spec = Spec(extra: "ensemble: {members: 6, validation_fraction: 0.25}\n");
         var plan = CampaignPlan.Create(spec, data);
         var testRows = plan.TestSet.RowIndices.ToHashSet();
@@ -95,9 +71,9 @@ public class CampaignPlanTests
         var validationSets = new List<int[]>();
         foreach (var trial in plan.Trials)
         {
-            var member = MemberData.For(spec, data, plan.TestSet, Record(trial));
-            var train = RowNumbers(member.Train);
-            var validation = RowNumbers(member.Validation);
+            var member = MemberData.For(spec, data, plan.TestSet, PlanningData.Record(trial));
+            var train = PlanningData.RowNumbers(member.Train);
+            var validation = PlanningData.RowNumbers(member.Validation);
 
             Assert.DoesNotContain(train, testRows.Contains);
             Assert.DoesNotContain(validation, testRows.Contains);
@@ -105,7 +81,7 @@ public class CampaignPlanTests
             Assert.Equal(200, train.Length + validation.Length + testRows.Count);
             Assert.Equal(40, validation.Length); // 25 % of the 160 non-test rows
             Assert.Equal(10, member.Validation.Targets.Count(t => t == 1f)); // stratified: 25 % positives
-            Assert.Equal(plan.TestSet.RowIndices, RowNumbers(member.Test));
+            Assert.Equal(plan.TestSet.RowIndices, PlanningData.RowNumbers(member.Test));
             Assert.Equal(plan.TestSet.Ids!, member.Test.Ids!);
             validationSets.Add(validation);
         }
@@ -119,7 +95,7 @@ public class CampaignPlanTests
     [Fact]
     public void The_same_seeds_give_the_same_member_split()
     {
-        var data = Binary(120);
+        var data = PlanningData.Binary(120);
         var spec = Spec(extra: "ensemble: {members: 2}\n");
         var plan = CampaignPlan.Create(spec, data);
         var replanned = CampaignPlan.Create(spec, data);
@@ -136,11 +112,11 @@ public class CampaignPlanTests
     [Fact]
     public void Regression_splits_at_random_and_keeps_every_target_of_a_row()
     {
-        var data = Regression(50);
+        var data = PlanningData.Regression(50);
         var spec = Spec("regression", "[pt, eta]", "test: {fraction: 0.3}\nensemble: {members: 2, validation_fraction: 0.5}\n");
 
         var plan = CampaignPlan.Create(spec, data);
-        var member = MemberData.For(spec, data, plan.TestSet, Record(plan.Trials[0]));
+        var member = MemberData.For(spec, data, plan.TestSet, PlanningData.Record(plan.Trials[0]));
 
         Assert.Equal(2, plan.TestSet.TargetWidth);
         Assert.Equal(30, plan.TestSet.Targets.Length); // 15 rows × 2 targets
@@ -148,7 +124,7 @@ public class CampaignPlanTests
         Assert.Null(plan.TestSet.Ids);
         Assert.Equal(Splits.Random(50, 0.3, 11).Second, plan.TestSet.RowIndices);
         Assert.Equal(35, member.Train.Rows + member.Validation.Rows);
-        Assert.Equal(RowNumbers(member.Train).SelectMany(r => new[] { r * 2f, -r }), member.Train.Targets);
+        Assert.Equal(PlanningData.RowNumbers(member.Train).SelectMany(r => new[] { r * 2f, -r }), member.Train.Targets);
     }
 
     [Fact]
@@ -167,7 +143,7 @@ public class CampaignPlanTests
     [Fact]
     public void A_test_part_that_leaves_fewer_than_two_rows_is_refused()
     {
-        var error = Assert.Single(Assert.Throws<SpecException>(() => CampaignPlan.Create(Spec(extra: "test: {fraction: 0.9}\n"), Binary(5))).Errors);
+        var error = Assert.Single(Assert.Throws<SpecException>(() => CampaignPlan.Create(Spec(extra: "test: {fraction: 0.9}\n"), PlanningData.Binary(5))).Errors);
 
         Assert.Equal("test.fraction", error.Path);
         Assert.Equal("leaves 1 of the 5 rows for the members' training and validation; they need at least 2", error.Message);
@@ -176,7 +152,7 @@ public class CampaignPlanTests
     [Fact]
     public void Data_read_for_another_task_is_refused()
     {
-        var regression = Assert.Throws<ArgumentException>(() => CampaignPlan.Create(Spec(), Regression(10)));
+        var regression = Assert.Throws<ArgumentException>(() => CampaignPlan.Create(Spec(), PlanningData.Regression(10)));
 
         Assert.Contains("the spec's task is binary", regression.Message);
     }
@@ -186,7 +162,7 @@ public class CampaignPlanTests
     [InlineData(1, "row")]
     public void Data_too_small_to_split_is_a_spec_error_on_the_dataset_in_plain_words(int rows, string noun)
     {
-        var error = Assert.Single(Assert.Throws<SpecException>(() => CampaignPlan.Create(Spec(), Binary(rows))).Errors);
+        var error = Assert.Single(Assert.Throws<SpecException>(() => CampaignPlan.Create(Spec(), PlanningData.Binary(rows))).Errors);
 
         Assert.Equal("dataset.path", error.Path);
         Assert.Equal(
@@ -198,9 +174,9 @@ public class CampaignPlanTests
     public void A_test_set_planned_on_other_data_is_refused()
     {
         var spec = Spec();
-        var plan = CampaignPlan.Create(spec, Binary(200));
+        var plan = CampaignPlan.Create(spec, PlanningData.Binary(200));
 
-        var error = Assert.Throws<ArgumentException>(() => MemberData.For(spec, Binary(100), plan.TestSet, Record(plan.Trials[0])));
+        var error = Assert.Throws<ArgumentException>(() => MemberData.For(spec, PlanningData.Binary(100), plan.TestSet, PlanningData.Record(plan.Trials[0])));
 
         Assert.Contains("is outside the dataset's 100 rows", error.Message);
     }

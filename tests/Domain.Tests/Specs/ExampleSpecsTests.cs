@@ -31,7 +31,7 @@ public class ExampleSpecsTests
     {
         var spec = SpecParser.ParseFile(Path.Combine(ExamplesFolder(), "ensemble.yaml"));
 
-        Assert.Equal(60, spec.Ensemble.Members);
+        Assert.Equal(60, spec.Ensemble!.Members);
         Assert.Equal(Models.TaskKind.Binary, spec.Dataset.Task);
         Assert.Equal("collider.csv", Path.GetFileName(spec.Dataset.Path));
     }

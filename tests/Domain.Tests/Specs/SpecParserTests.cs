@@ -50,7 +50,7 @@ public class SpecParserTests
 
         Assert.Equal(["pt", "eta"], spec.Dataset.Targets);
         Assert.False(spec.Test.Stratified);
-        Assert.False(spec.Ensemble.Stratified);
+        Assert.False(spec.Ensemble!.Stratified);
     }
 
     [Fact]
@@ -252,12 +252,10 @@ public class SpecParserTests
         { "name: '  '\nkind: ensemble\n" + BinaryDataset, "name", "must be 1 to 100 printable characters, got '  '" },
         { $"name: {new string('x', 101)}\nkind: ensemble\n" + BinaryDataset, "name", $"must be 1 to 100 printable characters, got '{new string('x', 101)}'" },
         { Header + BinaryDataset + "? [a, b]\n: 1\n", "", "field names must be plain text" },
-        { "name: n\n" + BinaryDataset, "kind", "is required: ensemble" },
-        { "name: n\nkind: search\n" + BinaryDataset, "kind", "'search' campaigns are not yet supported; allowed now: ensemble" },
-        { "name: n\nkind: nas\n" + BinaryDataset, "kind", "'nas' campaigns are not yet supported; allowed now: ensemble" },
+        { "name: n\n" + BinaryDataset, "kind", "is required: one of: ensemble, search, nas" },
         { "name: n\nkind: [ensemble]\n" + BinaryDataset, "kind", "must be text, got a list" },
-        { "name: n\nkind: ensembel\n" + BinaryDataset, "kind", "must be one of: ensemble; got 'ensembel'; did you mean 'ensemble'?" },
-        { Header + BinaryDataset + "search: {sampler: tpe}\n", "search", "applies to kind 'search', which is not yet supported; allowed now: kind: ensemble" },
+        { "name: n\nkind: ensembel\n" + BinaryDataset, "kind", "must be one of: ensemble, search, nas; got 'ensembel'; did you mean 'ensemble'?" },
+        { Header + BinaryDataset + "search: {sampler: tpe}\n", "search", "applies only to kinds 'search' and 'nas' (kind is 'ensemble')" },
         { "name: n\nkind: ensemble\nseed: -1\n" + BinaryDataset, "seed", "must be a whole number from 0 to 18446744073709551615, got '-1'" },
         { Header + BinaryDataset + "traning: {epochs: 3}\n", "traning", "unknown field 'traning'; did you mean 'training'?" },
         { Header + BinaryDataset + "colour: red\n", "colour", "unknown field 'colour'; allowed here: name, kind, seed, dataset, test, model, training, ensemble, retries, resources, search" },
