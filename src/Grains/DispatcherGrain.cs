@@ -53,7 +53,7 @@ internal sealed partial class DispatcherGrain(
         var known = _silos.TryGetValue(report.SiloId, out var entry);
         if (!known) LogSiloJoined(report.SiloId, report.Host, report.Slots.Count);
         _silos[report.SiloId] = (report, DateTimeOffset.UtcNow, (known && entry.Stopping) || report.Draining);
-        return Task.FromResult(!report.Draining && _demand.Values.Any(d => d.SlotsPerTrial <= report.FreeSlots));
+        return Task.FromResult(!report.Draining && _demand.Values.Any(d => Fits(d, report.FreeSlots, report.FreeGpus)));
     }
 
     public Task SiloStoppingAsync(string siloId)
@@ -72,14 +72,14 @@ internal sealed partial class DispatcherGrain(
         await RecoverAsync(dead, $"silo {string.Join(", ", dead)} was declared dead by the cluster");
     }
 
-    public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots)
+    public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots, int freeGpus)
     {
         if (_silos.TryGetValue(siloId, out var silo) && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
         var granted = new Dictionary<long, int>();
         while (freeSlots > 0)
         {
             var next = _demand.Values
-                .Where(d => d.QueuedTrials > 0 && d.SlotsPerTrial <= freeSlots)
+                .Where(d => d.QueuedTrials > 0 && Fits(d, freeSlots, freeGpus))
                 .OrderBy(d => d.RunningSlots).ThenBy(d => d.CreatedAt).ThenBy(d => d.CampaignId)
                 .FirstOrDefault();
             if (next is null) break;
@@ -87,6 +87,7 @@ internal sealed partial class DispatcherGrain(
             _demand[next.CampaignId] = next with { QueuedTrials = next.QueuedTrials - 1, RunningSlots = next.RunningSlots + next.SlotsPerTrial };
             granted[next.CampaignId] = granted.GetValueOrDefault(next.CampaignId) + next.SlotsPerTrial;
             freeSlots -= next.SlotsPerTrial;
+            freeGpus -= next.GpusPerTrial;
         }
         PublishQueued();
         return Task.FromResult<IReadOnlyList<WorkTicket>>([.. granted.Select(g => new WorkTicket(g.Key, g.Value))]);
@@ -98,7 +99,7 @@ internal sealed partial class DispatcherGrain(
         if (demand.QueuedTrials > 0) _demand[demand.CampaignId] = demand;
         else _demand.Remove(demand.CampaignId);
         PublishQueued();
-        if (demand.QueuedTrials > (before?.QueuedTrials ?? 0)) WakeSilos(demand.SlotsPerTrial);
+        if (demand.QueuedTrials > (before?.QueuedTrials ?? 0)) WakeSilos(demand);
         return Task.FromResult(Capacity());
     }
 
@@ -120,14 +121,20 @@ internal sealed partial class DispatcherGrain(
         var live = LiveSilos().Where(s => !s.Stopping).Select(s => s.Report).ToList();
         var unreported = membership.CurrentSnapshot.Members.Values
             .Count(m => m.Status == SiloStatus.Active && live.All(r => r.SiloId != m.SiloAddress.ToParsableString()));
-        return new ClusterCapacity(live.Count, live.Sum(r => r.Slots.Count), live.Select(r => r.Slots.Count).DefaultIfEmpty(0).Max(), unreported);
+        return new ClusterCapacity(live.Count, live.Sum(r => r.Slots.Count), live.Select(r => r.Slots.Count).DefaultIfEmpty(0).Max(), unreported,
+            live.Sum(r => r.Gpus?.Count ?? 0), live.Select(r => r.Gpus?.Count ?? 0).DefaultIfEmpty(0).Max(),
+            live.Select(r => r.FreeGpus).DefaultIfEmpty(0).Max());
     }
 
-    private void WakeSilos(int slotsPerTrial)
+    private void WakeSilos(CampaignDemand demand)
     {
         foreach (var (report, _, stopping) in LiveSilos())
-            if (!stopping && report.FreeSlots >= slotsPerTrial) GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
+            if (!stopping && Fits(demand, report.FreeSlots, report.FreeGpus)) GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
     }
+
+    /// <summary>Whether the campaign's next trial fits a silo's free CPU slots and GPU places (the silo's pools decide for certain when it claims).</summary>
+    private static bool Fits(CampaignDemand demand, int freeSlots, int freeGpus) =>
+        demand.SlotsPerTrial <= freeSlots && demand.GpusPerTrial <= freeGpus;
 
     private void PublishQueued() => metrics.SetQueued(_demand.Values.Sum(d => (long)d.QueuedTrials));
 

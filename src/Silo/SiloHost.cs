@@ -56,9 +56,12 @@ public static class SiloHost
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 
+        var (gpus, gpuDescription) = await GpuDetection.DetectAsync(settings.Gpus);
         await ClusterConfiguration.ConfigureAsync(builder, settings, silo => silo.AddEnsembleFarm(runner =>
         {
             runner.Slots = [.. Enumerable.Range(0, settings.Slots).Select(i => $"cpu{i}")];
+            runner.Gpus = gpus;
+            runner.TrialsPerGpu = settings.TrialsPerGpu;
             runner.Host = settings.Name;
             runner.Lease = settings.Lease;
             runner.Drain = settings.Drain;
@@ -66,6 +69,7 @@ public static class SiloHost
         }));
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GpuDetection)).LogInformation("{Gpus}", gpuDescription);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
