@@ -2,6 +2,8 @@
 # The farm's own benchmarks, each in one invocation of EnsembleFarm.Bench (docs/benchmarks.md says what each measures):
 #   farm-throughput  no-op trials/s and dispatch latency of 1, 2, 4 and 8 silos on one PostgreSQL, beside Optuna
 #                    (Debian's python3-optuna, RDB storage on the same server, as many worker processes)
+#                    --sampler random|tpe: a search with that sampler on both sides instead (issue 7), e.g.
+#                    farm-throughput --sampler tpe --silos 1,4 --trials 200
 #   failover         SIGKILL of the silo training a trial in a 3-silo cluster → that trial training again elsewhere
 #   farm-overhead    the 60-member example through a one-silo farm vs the same trainings in one process
 # Output goes to the terminal and to bench/results/<bench>-<UTC time>.txt (ignored by git), with the commit and

@@ -27,6 +27,12 @@ internal sealed class BenchOptions
         return options;
     }
 
+    /// <summary>The option's value when it is one of <paramref name="allowed"/>; null when the option is not given.</summary>
+    /// <exception cref="ArgumentException">The value is not one of <paramref name="allowed"/>.</exception>
+    public string? Choice(string name, params string[] allowed) => _values.TryGetValue(name, out var text)
+        ? allowed.Contains(text) ? text : throw new ArgumentException($"{name} takes {string.Join(" or ", allowed)}, got '{text}'.")
+        : null;
+
     public int Count(string name, int fallback) => _values.TryGetValue(name, out var text) ? Positive(text) : fallback;
 
     /// <summary>A comma-separated list of positive counts, e.g. <c>1,2,4,8</c>.</summary>

@@ -74,6 +74,10 @@ internal static class FarmOverheadBench
         var yaml = await File.ReadAllTextAsync(specPath, ct);
         var specFolder = Path.GetDirectoryName(specPath)!;
         var spec = SpecParser.Parse(yaml, specFolder, specPath);
+        // The direct side trains the members of the spec's own settings; a search's trials are proposed as they run.
+        var ensemble = spec.Ensemble is { FromSearch: null } plain
+            ? plain
+            : throw new ArgumentException($"farm-overhead takes an ensemble spec of its own settings; {specPath} is {(spec.Ensemble is null ? $"a {spec.KindName}" : "an ensemble of a search's configurations")}.");
         if (!File.Exists(spec.Dataset.Path))
         {
             // What `farm data generate --out PATH` writes (its defaults: 66,000 events, seed 1, binary).
@@ -82,7 +86,7 @@ internal static class FarmOverheadBench
             output.WriteLine($"wrote the collider sample (66,000 events, seed 1) to {spec.Dataset.Path}");
         }
         var slots = Environment.ProcessorCount;
-        output.WriteLine($"farm-overhead: {specPath} ({spec.Ensemble.Members} members, {spec.Training.Threads} thread each), {slots} slots, " +
+        output.WriteLine($"farm-overhead: {specPath} ({ensemble.Members} members, {spec.Training.Threads} thread each), {slots} slots, " +
                          $"{repeats} repetitions each way; {Now()}; load {Load()}");
 
         using var folder = new TempFolder("farm-overhead-");

@@ -12,6 +12,7 @@ namespace EnsembleFarm.Bench;
 /// <summary>
 /// <c>farm-throughput</c>: how many trials per second the farm itself handles, and how long a free slot waits for its
 /// next trial, for clusters of 1, 2, 4 and 8 silos, beside Optuna with as many worker processes on the same PostgreSQL.
+/// With <c>--sampler random|tpe</c> both sides run a search with that sampler instead (the search throughput of issue 7).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,6 +22,9 @@ namespace EnsembleFarm.Bench;
 /// on a 400-row data set submitted through it. The no-op trainer completes each trial at once (predictions of 0.5 for
 /// the 80 test rows), so what is timed is the farm's own work per trial: the dispatcher and campaign grains, the claim,
 /// the test set read, the completion and its transaction. Trials per second = N / (last trial's finish − submit).
+/// With a sampler, the campaign is a search of N trials over one float instead (<see cref="SearchYaml"/>): the campaign
+/// grain asks the sampler for each trial as a silo claims it, and the no-op trainer reports the parameter's square as
+/// the objective, so TPE learns from every completed trial as it would from a real one.
 /// </para>
 /// <para>
 /// The silos export their logs and metrics to the bench (<see cref="OtlpReceiver"/>; spans off), which gives dispatch
@@ -33,7 +37,9 @@ namespace EnsembleFarm.Bench;
 /// </para>
 /// <para>
 /// An Optuna run: a fresh database on the same server, bench/optuna_throughput.py with W = the silo count worker
-/// processes, N trials together. Farm and Optuna alternate which goes first at each repetition.
+/// processes, N trials together, with the same sampler (random for the ensemble) and the same objective. Farm and
+/// Optuna alternate which goes first at each repetition. Each side's best objective value is printed, so that a side
+/// whose sampler did not learn shows.
 /// </para>
 /// </remarks>
 internal static class FarmThroughputBench
@@ -49,7 +55,7 @@ internal static class FarmThroughputBench
     private sealed record FarmRun(int Silos, int Repeat, Telemetry Telemetry, int Trials, double Seconds, double TrialsPerSecond, double SteadyTrialsPerSecond,
         IReadOnlyList<double> StoreLatencies, IReadOnlyList<double> LogLatencies, IReadOnlyList<double> LogFirst, IReadOnlyList<double> TrialSide,
         IReadOnlyList<OtlpHistogram> Histograms, IReadOnlyList<OtlpSpan> Spans, double SubmitSeconds, string PerSilo, double ReadySeconds, long Connections,
-        IReadOnlyList<(string Query, long Calls, double Milliseconds)> Statements)
+        IReadOnlyList<(string Query, long Calls, double Milliseconds)> Statements, double? Best)
     {
         public double StatementsPerTrial => Statements.Sum(s => s.Calls) / (double)Trials;
 
@@ -57,16 +63,18 @@ internal static class FarmThroughputBench
     }
 
     private sealed record OptunaRun(int Workers, int Repeat, int Trials, double Seconds, double TrialsPerSecond, double SpanTrialsPerSecond, string Version,
-        IReadOnlyList<(string Query, long Calls, double Milliseconds)> Statements)
+        IReadOnlyList<(string Query, long Calls, double Milliseconds)> Statements, double? Best)
     {
         public double StatementsPerTrial => Statements.Sum(s => s.Calls) / (double)Trials;
 
         public double ServerMsPerTrial => Statements.Sum(s => s.Milliseconds) / Trials;
     }
 
-    public static async Task RunAsync(int[] siloCounts, int trials, int repeats, TextWriter output, CancellationToken ct)
+    /// <param name="sampler">random or tpe: both sides run a search with it; null: the farm runs an ensemble, Optuna random search.</param>
+    public static async Task RunAsync(int[] siloCounts, int trials, int repeats, string? sampler, TextWriter output, CancellationToken ct)
     {
-        output.WriteLine($"farm-throughput: silos {string.Join(',', siloCounts)}, {trials} trials, {repeats} repetitions; {Now()}; " +
+        output.WriteLine($"farm-throughput: silos {string.Join(',', siloCounts)}, {trials} trials, {repeats} repetitions, " +
+                         $"{(sampler is null ? "farm: ensemble members, Optuna: random sampler" : $"both: a search with sampler {sampler}")}; {Now()}; " +
                          $"{Environment.ProcessorCount} cores; load {Load()}");
         await using var server = await PostgresServer.StartNewAsync(ct);
         await PrepareServerAsync(server, 400, ct);
@@ -75,10 +83,12 @@ internal static class FarmThroughputBench
                          $"OTLP receiver on 127.0.0.1:{receiver.Port}");
         using var folder = new TempFolder("farm-throughput-");
         SmallCampaign.WriteDataset(folder.Path, DataRows);
-        var yaml = SmallCampaign.SpecYaml(trials, name: "throughput");
+        var ensembleYaml = SmallCampaign.SpecYaml(trials, name: "throughput");
+        var yaml = sampler is null ? ensembleYaml : SearchYaml(trials, sampler);
         var script = Path.Combine(RepositoryRoot, "bench", "optuna_throughput.py");
 
-        await StoreLoopAsync(server, folder.Path, yaml, trials, output, ct);
+        // The store's share of a trial is the same for an ensemble's and a search's, so its loop runs the ensemble.
+        await StoreLoopAsync(server, folder.Path, ensembleYaml, trials, output, ct);
 
         var farmRuns = new List<FarmRun>();
         var optunaRuns = new List<OptunaRun>();
@@ -98,12 +108,12 @@ internal static class FarmThroughputBench
                     }
                     else
                     {
-                        var run = await OptunaAsync(server, script, silos, trials, repeat, ct);
+                        var run = await OptunaAsync(server, script, silos, trials, repeat, sampler ?? "random", ct);
                         optunaRuns.Add(run);
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"optuna workers={silos} repeat={repeat}: {trials} trials in {run.Seconds:F2} s = {run.TrialsPerSecond:F1} trials/s " +
                             $"(first start → last completion by Optuna's timestamps: {run.SpanTrialsPerSecond:F1}); {run.StatementsPerTrial:F1} SQL statements " +
-                            $"and {run.ServerMsPerTrial:F2} ms of server execution per trial; load {Load()}"));
+                            $"and {run.ServerMsPerTrial:F2} ms of server execution per trial; best value {run.Best:G4}; load {Load()}"));
                     }
                     await output.FlushAsync(ct);
                 }
@@ -127,6 +137,14 @@ internal static class FarmThroughputBench
                              $"{Spread(farm.Select(r => OtlpHistogram.Quantile(r.Histograms, 0.99)), "F1")} | {Spread(farm.Select(r => Q(r.StoreLatencies, 0.5)), "F0")} | " +
                              $"{Spread(farm.Select(r => Q(r.StoreLatencies, 0.99)), "F0")} | {F(Median(farm.Select(r => r.StatementsPerTrial)))} / " +
                              $"{F(Median(optuna.Select(r => r.StatementsPerTrial)))} |");
+        }
+        if (sampler is not null)
+        {
+            output.WriteLine();
+            output.WriteLine($"Best objective value (x² for x in [1e-4, 1]; the optimum is 1e-8), median [min–max] over the repetitions, farm / Optuna: " +
+                             string.Join("; ", siloCounts.Select(silos =>
+                                 $"{silos} silos {Spread(farmRuns.Where(r => r.Silos == silos && r.Best is not null).Select(r => r.Best!.Value), "G3")} / " +
+                                 $"{Spread(optunaRuns.Where(r => r.Workers == silos && r.Best is not null).Select(r => r.Best!.Value), "G3")}")));
         }
         output.WriteLine();
         output.WriteLine("All runs of a silo count pooled (ms): dispatch latency from the log lines (the first trial on a silo from submit apart), " +
@@ -179,7 +197,8 @@ internal static class FarmThroughputBench
         return text + string.Create(c,
             $"store p50 {Q(run.StoreLatencies, 0.5):F0} p90 {Q(run.StoreLatencies, 0.9):F0} p99 {Q(run.StoreLatencies, 0.99):F0}; " +
             $"{run.StatementsPerTrial:F1} SQL statements and {run.ServerMsPerTrial:F2} ms of server execution per trial; " +
-            $"trials per silo {run.PerSilo}; silos ready in {run.ReadySeconds:F1} s; {run.Connections} connections; load {Load()}");
+            $"trials per silo {run.PerSilo}; silos ready in {run.ReadySeconds:F1} s; {run.Connections} connections; " +
+            $"{(run.Best is { } best ? $"best val_loss {best:G4}; " : "")}load {Load()}");
     }
 
     private static async Task<FarmRun> FarmAsync(PostgresServer server, OtlpReceiver receiver, string folder, string yaml, int siloCount, int trials, int repeat,
@@ -253,9 +272,11 @@ internal static class FarmThroughputBench
             var firstStart = records.Min(t => t.StartedAt!.Value);
             var seconds = (lastFinish - submittedAt).TotalSeconds;
             var perSilo = string.Join('/', records.GroupBy(t => t.Owner).Select(g => g.Count()).OrderDescending());
+            // A search's trials report the no-op objective; ensemble members report none.
+            var losses = (await farmStore.GetFinalMetricsOfCampaignAsync(id, ct)).Values.Where(m => m.ContainsKey("val_loss")).Select(m => m["val_loss"]).ToList();
             return new FarmRun(siloCount, repeat, telemetry, trials, seconds, trials / seconds, (trials - 1) / (lastFinish - firstStart).TotalSeconds,
                 storeLatencies, logLatencies, logFirst, trialSide, receiver.Histograms(database), receiver.Spans(database), submitSeconds, perSilo,
-                ready.TotalSeconds, connections, statements);
+                ready.TotalSeconds, connections, statements, losses.Count > 0 ? losses.Min() : null);
         }
         finally
         {
@@ -350,7 +371,26 @@ internal static class FarmThroughputBench
         }
     }
 
-    private static async Task<OptunaRun> OptunaAsync(PostgresServer server, string script, int workers, int trials, int repeat, CancellationToken ct)
+    /// <summary>
+    /// A search of <paramref name="trials"/> trials over one float, uniform in [1e-4, 1] as the Optuna side's objective
+    /// suggests it, on the small campaign's data set; the no-op trainer reports its square as val_loss, the objective.
+    /// </summary>
+    private static string SearchYaml(int trials, string sampler) => $$$"""
+        name: search-throughput
+        kind: search
+        seed: 7
+        dataset: {path: small.csv, target: y, task: binary, id_column: id}
+        model: {hidden: [8]}
+        training: {epochs: 5, batch_size: 16, optimizer: {name: sgd, learning_rate: 0.1}}
+        search:
+          trials: {{{trials}}}
+          sampler: {{{sampler}}}
+          space:
+            training.optimizer.learning_rate: {float: [1.0e-4, 1.0]}
+        """;
+
+    private static async Task<OptunaRun> OptunaAsync(PostgresServer server, string script, int workers, int trials, int repeat, string sampler,
+        CancellationToken ct)
     {
         var database = $"optuna_{workers}_{repeat}";
         await server.CreateDatabaseAsync(database, ct);
@@ -358,11 +398,12 @@ internal static class FarmThroughputBench
         {
             var url = $"postgresql+psycopg2://{PostgresServer.SuperUser}@{server.Host}:{server.Port}/{database}";
             await ResetStatementsAsync(server, ct);
-            var json = await FarmBenchKit.RunAsync("/usr/bin/python3", [script, url, $"{workers}", $"{trials}"], ct);
+            var json = await FarmBenchKit.RunAsync("/usr/bin/python3", [script, url, $"{workers}", $"{trials}", sampler], ct);
             using var document = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
             var root = document.RootElement;
             return new OptunaRun(workers, repeat, trials, root.GetProperty("seconds").GetDouble(), root.GetProperty("trials_per_s").GetDouble(),
-                root.GetProperty("span_trials_per_s").GetDouble(), root.GetProperty("optuna").GetString() ?? "?", await StatementsAsync(server, database, ct));
+                root.GetProperty("span_trials_per_s").GetDouble(), root.GetProperty("optuna").GetString() ?? "?", await StatementsAsync(server, database, ct),
+                root.GetProperty("best_value").GetDouble());
         }
         finally
         {

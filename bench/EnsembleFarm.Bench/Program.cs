@@ -5,8 +5,9 @@ const string Usage = """
       gemm [--filter TEXT] [threads...]    GFLOP/s of Gemm on the benchmark's products beside the FMA peak (default threads 1 2)
       trainer <network> <threads> <reps>   training samples/s of Trainer.Fit, one JSON line per repetition
       networks                             the benchmark networks, one line each: name widths batch rows epochs
-      farm-throughput [--silos 1,2,4,8] [--trials 2000] [--repeats 3]
-                                           no-op trials/s and dispatch latency of 1..8 silos on PostgreSQL, beside Optuna
+      farm-throughput [--silos 1,2,4,8] [--trials 2000] [--repeats 3] [--sampler random|tpe]
+                                           no-op trials/s and dispatch latency of 1..8 silos on PostgreSQL, beside Optuna;
+                                           with --sampler, a search with that sampler on both sides instead of an ensemble
       failover [--repeats 5]               SIGKILL of a silo in a 3-silo cluster → its trial training again elsewhere
       farm-overhead [SPEC] [--repeats 3]   the 60-member example through a one-silo farm vs the same trainings in this process
     bench/run-trainer-vs-pytorch.sh runs the trainer against PyTorch; bench/run-farm-bench.sh runs the farm benches.
@@ -33,9 +34,9 @@ try
             return 0;
         case "farm-throughput":
         {
-            var options = BenchOptions.Parse(args[1..], "--silos", "--trials", "--repeats");
+            var options = BenchOptions.Parse(args[1..], "--silos", "--trials", "--repeats", "--sampler");
             await FarmThroughputBench.RunAsync(options.Counts("--silos", [1, 2, 4, 8]), options.Count("--trials", 2000),
-                options.Count("--repeats", 3), Console.Out, CancellationToken.None);
+                options.Count("--repeats", 3), options.Choice("--sampler", "random", "tpe"), Console.Out, CancellationToken.None);
             return 0;
         }
         case "failover":

@@ -116,6 +116,18 @@ public sealed class FarmCli(CliEnvironment environment, ConnectFarm connect)
 
     internal static FarmCliException NotFound(long campaignId) => new(FarmExitCodes.NotFound, $"error: no campaign with id {campaignId}");
 
+    /// <summary>
+    /// A search or nas campaign asked for what only an ensemble has: its trials differ in configuration, so combining
+    /// them all is not an ensemble anyone chose.
+    /// </summary>
+    internal static void RefuseSearch(CampaignRecord campaign, string what)
+    {
+        if (!StoredSpec.IsSearch(campaign)) return;
+        throw new FarmCliException(FarmExitCodes.BadInput,
+            $"error: campaign {campaign.Id} '{campaign.Name}' is a {campaign.Kind} campaign, not an ensemble: {what} needs an ensemble. " +
+            $"`farm results {campaign.Id}` shows its best trials; train an ensemble of them with ensemble.from_search: {{campaign: {campaign.Id}, top: K}}");
+    }
+
     /// <summary>A campaign none of whose members completed: there is nothing to show, export or predict with.</summary>
     internal static FarmCliException NoCompletedMember(CampaignRecord campaign, string what) =>
         new(FarmExitCodes.CampaignNotCompleted, $"campaign {campaign.Id} ({Formats.State(campaign.State)}) has no completed member yet: {what}");

@@ -10,9 +10,10 @@ namespace EnsembleFarm.GrainInterfaces;
 /// Grows with every update of a campaign: Orleans may deliver two pushed updates in either order, and a watcher keeps
 /// the later one (0 where updates are not pushed, e.g. read from the store).
 /// </param>
+/// <param name="Search">For a search or nas campaign, its budget and best value so far; null for an ensemble.</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
 public sealed record CampaignUpdate(CampaignRecord Campaign, CampaignProgress Progress, int LiveSlots, TimeSpan? Remaining, string? Waiting,
-    long Sequence = 0)
+    long Sequence = 0, SearchStanding? Search = null)
 {
     /// <summary>How long a subscription lasts without being renewed.</summary>
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(2);

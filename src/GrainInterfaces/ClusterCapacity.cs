@@ -3,12 +3,23 @@ namespace EnsembleFarm.GrainInterfaces;
 /// <summary>The live silos as the dispatcher knows them.</summary>
 /// <param name="LargestSilo">The most slots one silo has: a trial needing more can never run.</param>
 /// <param name="Unreported">Silos the cluster lists as active that have not reported their slots yet (just started).</param>
+/// <param name="Commands">The trainer command aliases some live silo allows.</param>
 /// <param name="Gpus">The GPUs of the live silos.</param>
 /// <param name="MostGpus">The most GPUs one silo has: a trial needing more can never run.</param>
 /// <param name="MostFreeGpus">The most GPU places free on one silo now.</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
-public sealed record ClusterCapacity(int Silos, int Slots, int LargestSilo, int Unreported, int Gpus = 0, int MostGpus = 0, int MostFreeGpus = 0)
+public sealed record ClusterCapacity(int Silos, int Slots, int LargestSilo, int Unreported, IReadOnlyList<string>? Commands = null, int Gpus = 0,
+    int MostGpus = 0, int MostFreeGpus = 0)
 {
+    /// <summary>Why no silo can run a campaign whose trainer is command <paramref name="alias"/>, or null if one can (or one has not reported yet).</summary>
+    public string? WhyNotCommand(string alias)
+    {
+        if (Unreported > 0 || Silos == 0 || (Commands ?? []).Contains(alias, StringComparer.OrdinalIgnoreCase)) return null;
+        var allowed = Commands is { Count: > 0 } some ? $"the live silos allow: {string.Join(", ", some)}" : "the live silos allow no trainer command";
+        return $"no live silo allows trainer command '{alias}' ({allowed}); an operator allows it in a silo's configuration, " +
+            $"EnsembleFarm:Silo:Commands:{alias} (environment variable EnsembleFarm__Silo__Commands__{alias}) set to the command line to run";
+    }
+
     /// <summary>
     /// Why a trial needing <paramref name="slotsPerTrial"/> slots and <paramref name="gpusPerTrial"/> GPUs cannot start
     /// anywhere, ever, or null if some silo could hold it.

@@ -7,6 +7,7 @@ namespace EnsembleFarm.GrainInterfaces;
 /// <param name="FreeGpus">Free GPU places: trials it could start now that need one GPU each.</param>
 /// <param name="RunningTrials">The trials it runs now.</param>
 /// <param name="Draining">It takes no new work (stopping).</param>
+/// <param name="Commands">The aliases of the trainer commands its operator allowed (null from a silo that predates them: none).</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
 public sealed record SiloReport(
     string SiloId,
@@ -17,10 +18,14 @@ public sealed record SiloReport(
     IReadOnlyList<long> RunningTrials,
     bool Draining,
     DateTimeOffset StartedAt,
+    IReadOnlyList<string>? Commands = null,
     IReadOnlyList<int>? Gpus = null,
     int GpuShares = 1,
     int FreeGpus = 0)
 {
+    /// <summary>Whether it runs campaigns whose trainer is <paramref name="command"/> (null: the built-in trainer, which every silo has).</summary>
+    public bool Runs(string? command) => command is null || (Commands ?? []).Contains(command, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How many trials needing GPUs it can run at once, all GPUs busy.</summary>
     public int GpuPlaces => (Gpus?.Count ?? 0) * GpuShares;
 }

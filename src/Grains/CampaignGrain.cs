@@ -30,6 +30,9 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     /// <summary>A search's spec, read once per activation; null for an ensemble.</summary>
     private CampaignSpec? _searchSpec;
 
+    /// <summary>The trainer command its trials need, "" for the built-in trainer; null until read.</summary>
+    private string? _command;
+
     /// <summary>A search's sampler, pruner and trials as they see them, built from the store at activation.</summary>
     private CampaignSearch? _search;
 
@@ -245,6 +248,27 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     }
 
     /// <summary>
+    /// The trainer command the campaign's trials need (null: the built-in trainer), read from its spec once: the
+    /// dispatcher offers the trials only to silos that allow it.
+    /// </summary>
+    private string? CommandOf(CampaignRecord campaign)
+    {
+        if (_command is null)
+        {
+            try
+            {
+                _command = StoredSpec.Read(campaign).Trainer.Command ?? "";
+            }
+            catch (SpecException)
+            {
+                // Any silo fails such a campaign as unrunnable, which ends it.
+                _command = "";
+            }
+        }
+        return _command.Length == 0 ? null : _command;
+    }
+
+    /// <summary>
     /// Tells the dispatcher how much of this campaign waits for slots (nothing once it has ended); its answer says what
     /// capacity could serve it, which the updates pass on (remaining time, why nothing starts).
     /// </summary>
@@ -261,6 +285,7 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
             slotsPerTrial,
             _trials.Values.Where(t => t.State == TrialState.Running).Sum(t => t.Slots),
             _campaign.CreatedAt,
+            CommandOf(_campaign),
             gpusPerTrial);
         try
         {
@@ -303,11 +328,16 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         _sequence = Math.Max(_sequence + 1, DateTime.UtcNow.Ticks);
         var campaign = _campaign!;
         var progress = CampaignProgress.Of(_trials.Values);
-        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null, _sequence);
+        var standing = _search?.Standing();
+        if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null, _sequence, standing);
         var waiting = progress.Queued > 0 ? Waiting() : null;
         return new CampaignUpdate(campaign, progress, _capacity.Slots,
-            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow), waiting, _sequence);
+            RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow, Unplanned()), waiting, _sequence, standing);
     }
+
+    /// <summary>The trials a search's budget still allows beyond those it created, for the remaining-time estimate.</summary>
+    private (int Trials, int Slots) Unplanned() =>
+        _search is null || _sealed ? default : (Math.Max(0, _search.Spec.Budget.Trials - _trials.Count), _searchSpec!.Resources.Slots);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId}: the search starts no new trial: {Reason}")]
     private partial void LogSearchDone(long campaignId, string reason);

@@ -53,7 +53,7 @@ internal sealed partial class DispatcherGrain(
         var known = _silos.TryGetValue(report.SiloId, out var entry);
         if (!known) LogSiloJoined(report.SiloId, report.Host, report.Slots.Count);
         _silos[report.SiloId] = (report, DateTimeOffset.UtcNow, (known && entry.Stopping) || report.Draining);
-        return Task.FromResult(!report.Draining && _demand.Values.Any(d => Fits(d, report.FreeSlots, report.FreeGpus)));
+        return Task.FromResult(!report.Draining && _demand.Values.Any(d => Fits(d, report.FreeSlots, report.FreeGpus) && report.Runs(d.Command)));
     }
 
     public Task SiloStoppingAsync(string siloId)
@@ -74,12 +74,15 @@ internal sealed partial class DispatcherGrain(
 
     public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots, int freeGpus)
     {
-        if (_silos.TryGetValue(siloId, out var silo) && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
+        var known = _silos.TryGetValue(siloId, out var silo);
+        if (known && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
+        // A silo that has not reported yet is offered only what every silo runs.
+        SiloReport? report = known ? silo.Report : null;
         var granted = new Dictionary<long, int>();
         while (freeSlots > 0)
         {
             var next = _demand.Values
-                .Where(d => d.QueuedTrials > 0 && Fits(d, freeSlots, freeGpus))
+                .Where(d => d.QueuedTrials > 0 && Fits(d, freeSlots, freeGpus) && (report?.Runs(d.Command) ?? d.Command is null))
                 .OrderBy(d => d.RunningSlots).ThenBy(d => d.CreatedAt).ThenBy(d => d.CampaignId)
                 .FirstOrDefault();
             if (next is null) break;
@@ -122,6 +125,7 @@ internal sealed partial class DispatcherGrain(
         var unreported = membership.CurrentSnapshot.Members.Values
             .Count(m => m.Status == SiloStatus.Active && live.All(r => r.SiloId != m.SiloAddress.ToParsableString()));
         return new ClusterCapacity(live.Count, live.Sum(r => r.Slots.Count), live.Select(r => r.Slots.Count).DefaultIfEmpty(0).Max(), unreported,
+            [.. live.SelectMany(r => r.Commands ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)],
             live.Sum(r => r.Gpus?.Count ?? 0), live.Select(r => r.Gpus?.Count ?? 0).DefaultIfEmpty(0).Max(),
             live.Select(r => r.FreeGpus).DefaultIfEmpty(0).Max());
     }
@@ -129,7 +133,8 @@ internal sealed partial class DispatcherGrain(
     private void WakeSilos(CampaignDemand demand)
     {
         foreach (var (report, _, stopping) in LiveSilos())
-            if (!stopping && Fits(demand, report.FreeSlots, report.FreeGpus)) GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
+            if (!stopping && Fits(demand, report.FreeSlots, report.FreeGpus) && report.Runs(demand.Command))
+                GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
     }
 
     /// <summary>Whether the campaign's next trial fits a silo's free CPU slots and GPU places (the silo's pools decide for certain when it claims).</summary>

@@ -46,6 +46,9 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
             return SubmitResult.Refused(SubmitOutcome.CannotRun,
                 [$"{request.SpecName}: resources.gpus: {noGpus}, so no silo of this cluster could ever run it; lower resources.gpus or add silos with GPUs (docs/silo.md, GPUs)"]);
 
+        if (submission.Spec.Trainer.Command is { } alias && (await Dispatcher.GetCapacityAsync()).WhyNotCommand(alias) is { } notAllowed)
+            return SubmitResult.Refused(SubmitOutcome.CannotRun, [$"{request.SpecName}: trainer: {notAllowed}"]);
+
         var id = await submission.SubmitAsync(store);
         var campaign = await store.GetCampaignAsync(id) ?? throw new InvalidOperationException($"campaign {id} vanished after it was written");
         await GrainFactory.GetGrain<ICampaignGrain>(id).StartAsync();

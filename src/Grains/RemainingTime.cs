@@ -7,9 +7,13 @@ namespace EnsembleFarm.Grains;
 /// the live slots. A running trial counts for the part of the mean it has not yet spent. Null when there is nothing to
 /// base it on (no trial completed yet, or no live slot).
 /// </summary>
+/// <remarks>
+/// A search creates its trials as slots free up: those its budget still allows (<c>unplanned</c>) are work left too,
+/// each at the mean duration (pruned trials end sooner, so a search with a pruner is estimated on the long side).
+/// </remarks>
 internal static class RemainingTime
 {
-    public static TimeSpan? Estimate(IEnumerable<TrialRecord> trials, int liveSlots, DateTimeOffset now)
+    public static TimeSpan? Estimate(IEnumerable<TrialRecord> trials, int liveSlots, DateTimeOffset now, (int Trials, int Slots) unplanned = default)
     {
         var all = trials as IReadOnlyCollection<TrialRecord> ?? [.. trials];
         var durations = all
@@ -33,6 +37,11 @@ internal static class RemainingTime
             };
             workSeconds += left * trial.Slots;
             longestSeconds = Math.Max(longestSeconds, left);
+        }
+        if (unplanned.Trials > 0)
+        {
+            workSeconds += unplanned.Trials * meanSeconds * unplanned.Slots;
+            longestSeconds = Math.Max(longestSeconds, meanSeconds);
         }
         return TimeSpan.FromSeconds(Math.Max(workSeconds / liveSlots, longestSeconds));
     }

@@ -50,8 +50,20 @@ public static class SiloHost
         builder.Services
             .AddSingleton(store)
             .AddSingleton<DatasetCache>(_ => new DatasetCache());
-        if (settings.Trainer == SiloTrainer.None) builder.Services.AddSingleton<ITrialTrainer, NoOpTrainer>();
-        else builder.Services.AddSingleton<ITrialTrainer, BuiltInTrainer>();
+        if (settings.Trainer == SiloTrainer.None)
+        {
+            builder.Services.AddSingleton<ITrialTrainer, NoOpTrainer>();
+        }
+        else
+        {
+            builder.Services
+                .AddSingleton<CampaignCache>()
+                .AddSingleton<BuiltInTrainer>()
+                .AddSingleton(new CommandTrainerOptions(settings.Commands ?? new Dictionary<string, string>(), TrialWorkFolder(),
+                    settings.TrainerMemory, settings.TrainerTimeout, settings.TrainerGrace))
+                .AddSingleton<CommandTrainer>()
+                .AddSingleton<ITrialTrainer, TrainerChoice>();
+        }
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
@@ -66,6 +78,7 @@ public static class SiloHost
             runner.Lease = settings.Lease;
             runner.Drain = settings.Drain;
             runner.DrainTimeout = settings.DrainTimeout;
+            runner.Commands = [.. settings.Commands?.Keys ?? []];
         }));
 
         var app = builder.Build();
@@ -74,6 +87,9 @@ public static class SiloHost
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
+
+    /// <summary>Where command trainers' attempts get their folders: one per silo process, so two silos on a host never share one.</summary>
+    private static string TrialWorkFolder() => Path.Combine(Path.GetTempPath(), $"ensemblefarm-trials-{Environment.ProcessId}");
 
     /// <summary>The flags in <paramref name="args"/> that are no setting's (configuration would take them silently).</summary>
     public static IReadOnlyList<string> UnknownFlags(IReadOnlyList<string> args)

@@ -20,6 +20,9 @@ namespace EnsembleFarm.Silo;
 /// <param name="Gpus">The GPUs this silo offers.</param>
 /// <param name="TrialsPerGpu">How many trials may share one GPU.</param>
 /// <param name="Commands">The trainer commands this silo may run, by alias (case-insensitive); null when it allows none.</param>
+/// <param name="TrainerMemory">Bytes of address space a command trainer may map; null: no limit.</param>
+/// <param name="TrainerTimeout">How long one attempt of a command trainer may run; null: no limit.</param>
+/// <param name="TrainerGrace">How long a command trainer has between SIGTERM and SIGKILL; null: 10 s.</param>
 public sealed record SiloSettings(
     string? Store,
     int Slots,
@@ -35,7 +38,10 @@ public sealed record SiloSettings(
     SiloTrainer Trainer = SiloTrainer.BuiltIn,
     GpuSelection Gpus = default,
     int TrialsPerGpu = 1,
-    IReadOnlyDictionary<string, string>? Commands = null)
+    IReadOnlyDictionary<string, string>? Commands = null,
+    long? TrainerMemory = null,
+    TimeSpan? TrainerTimeout = null,
+    TimeSpan? TrainerGrace = null)
 {
     private const int DefaultSiloPort = FarmDefaults.SiloPort;
     private const int DefaultGatewayPort = FarmDefaults.GatewayPort;
@@ -70,6 +76,15 @@ public sealed record SiloSettings(
 
     public static readonly SiloSetting TrialsPerGpuSetting = new("EnsembleFarm:Silo:TrialsPerGpu", "--trials-per-gpu", "Trials that may share one GPU", "1");
 
+    public static readonly SiloSetting TrainerMemorySetting = new("EnsembleFarm:Silo:TrainerMemory", "--trainer-memory",
+        "Address space a command trainer may map (RLIMIT_AS), e.g. 8g or 512m; leave unset for CUDA trainers, which map far more than they use", "no limit");
+
+    public static readonly SiloSetting TrainerTimeoutSetting = new("EnsembleFarm:Silo:TrainerTimeout", "--trainer-timeout",
+        "How long one attempt of a command trainer may run before it is stopped and fails", "no limit");
+
+    public static readonly SiloSetting TrainerGraceSetting = new("EnsembleFarm:Silo:TrainerGrace", "--trainer-grace",
+        "How long a command trainer has to exit after SIGTERM before its process group gets SIGKILL", "10s");
+
     /// <summary>
     /// The commands a silo may run as trainers, one key per alias. Running what a client sends would be remote code
     /// execution, so only the operator's own configuration names them, and no flag does.
@@ -80,7 +95,7 @@ public sealed record SiloSettings(
     public static IReadOnlyList<SiloSetting> All { get; } =
     [
         StoreSetting, SlotsSetting, ClusterIdSetting, NameSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting,
-        DrainTimeoutSetting, TrainerSetting, GpusSetting, TrialsPerGpuSetting,
+        DrainTimeoutSetting, TrainerSetting, GpusSetting, TrialsPerGpuSetting, TrainerMemorySetting, TrainerTimeoutSetting, TrainerGraceSetting,
     ];
 
     /// <summary>The settings made of entries under a section, read from configuration only.</summary>
@@ -118,11 +133,17 @@ public sealed record SiloSettings(
             text => GpuSelection.TryParse(text, out var selection) ? (true, selection) : (false, selection), "auto, none or distinct GPU ids such as 0,1");
         var trialsPerGpu = Parse(configuration, TrialsPerGpuSetting, errors, 1, PositiveInt);
         var commands = ReadCommands(configuration, errors);
+        long? trainerMemory = Parse<long?>(configuration, TrainerMemorySetting, errors, null,
+            text => TryParseSize(text, out var bytes) ? (true, bytes) : (false, null), "a size such as 8g, 512m or 1048576 (bytes), at least 16m");
+        TimeSpan? trainerTimeout = Parse<TimeSpan?>(configuration, TrainerTimeoutSetting, errors, null,
+            text => PositiveDuration(text) is (true, var d) ? (true, d) : (false, null), "a duration such as 30m or 2h");
+        TimeSpan? trainerGrace = Parse<TimeSpan?>(configuration, TrainerGraceSetting, errors, null,
+            text => PositiveDuration(text) is (true, var d) ? (true, d) : (false, null), "a duration such as 10s");
         if (new[] { siloPort, gatewayPort, httpPort }.Distinct().Count() < 3)
             errors.Add($"{SiloPortSetting.Flag} ({siloPort}), {GatewayPortSetting.Flag} ({gatewayPort}) and {HttpPortSetting.Flag} ({httpPort}) must differ");
         if (errors.Count > 0) return (null, errors);
         return (new SiloSettings(string.IsNullOrWhiteSpace(store) ? null : store, slots, clusterId, name, address, siloPort, gatewayPort, httpPort, lease, drain,
-            drainTimeout, trainer, gpus, trialsPerGpu, commands), []);
+            drainTimeout, trainer, gpus, trialsPerGpu, commands, trainerMemory, trainerTimeout, trainerGrace), []);
     }
 
     /// <summary>The <see cref="CommandsSection"/> entries: an alias of letters, digits, '-' and '_' naming a command line.</summary>
@@ -156,6 +177,16 @@ public sealed record SiloSettings(
 
     private static (bool, int) PositiveInt(string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 ? (true, value) : (false, 0);
+
+    /// <summary>Bytes, or a number with k, m or g (binary multiples); below 16 MiB not even a shell starts.</summary>
+    private static bool TryParseSize(string text, out long bytes)
+    {
+        var trimmed = text.Trim().ToLowerInvariant();
+        var shift = trimmed.Length > 0 ? trimmed[^1] switch { 'k' => 10, 'm' => 20, 'g' => 30, _ => 0 } : 0;
+        var digits = shift == 0 ? trimmed : trimmed[..^1];
+        bytes = long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= long.MaxValue >> shift ? number << shift : 0;
+        return bytes >= 16L << 20;
+    }
 
     private static (bool, int) Port(string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 65535 ? (true, value) : (false, 0);

@@ -63,6 +63,7 @@ public static class StoreQueries
         return new CampaignCurves(
             campaign,
             await store.GetTrialsAsync(campaignId, ct).ConfigureAwait(false),
-            await store.GetCurvesAsync(campaignId, ct).ConfigureAwait(false));
+            await store.GetCurvesAsync(campaignId, ct).ConfigureAwait(false),
+            await store.GetFinalMetricsOfCampaignAsync(campaignId, ct).ConfigureAwait(false));
     }
 }

@@ -50,6 +50,7 @@ public sealed class DataGenerateTests
     [Theory]
     [InlineData("multiclass", "process")]
     [InlineData("regression", "pt_true")]
+    [InlineData("agn-spectra", "class")]
     public async Task Kind_picks_the_variant_and_its_target_column(string kind, string target)
     {
         using var folder = new TempFolder();

@@ -18,23 +18,11 @@ public sealed partial class HtmlReportTests(TrainedFarmFixture fixture) : IClass
     [Fact]
     public async Task Chromium_draws_every_plot_with_the_points_of_the_campaigns_data_and_a_screenshot_is_kept()
     {
-        await DebianPackages.EnsureAsync("chromium", () => File.Exists(Chromium), "Chromium (Debian's chromium)", Ct);
         using var folder = new TempFolder();
         var page = folder["report.html"];
         var id = fixture.CampaignId;
 
-        var run = await Cli.To(fixture.Farm).RunAsync("report", id.ToString(), "--out", page);
-
-        Assert.Equal((FarmExitCodes.Ok, $"wrote the report of campaign {id} 'small' to {page}\n"), (run.ExitCode, run.Output));
-        var dom = await BrowserAsync(folder, "--dump-dom", new Uri(page).AbsoluteUri);
-        var match = SummaryPattern().Match(dom);
-        Assert.True(match.Success, $"the page wrote no plot summary; its DOM:\n{dom[..Math.Min(dom.Length, 3000)]}");
-        var drawn = JsonNode.Parse(WebUtility.HtmlDecode(match.Groups[1].Value))!.AsArray();
-        Assert.All(drawn, plot => Assert.True((bool)plot!["drawn"]!, $"plot {plot["id"]} has no SVG"));
-        var actual = drawn.ToDictionary(p => (string)p!["id"]!, p => p!["traces"]!.AsArray().Select(t => ((string)t!["name"]!, (int)t["points"]!)).ToList());
-        var expected = await ExpectedPlotsAsync(id);
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach (var (plot, traces) in expected) Assert.True(traces.SequenceEqual(actual[plot]), $"{plot}: expected {Show(traces)}, drawn {Show(actual[plot])}");
+        await AssertDrawnAsync(fixture.Farm, id, "small", folder, await ExpectedPlotsAsync(id));
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "report-screenshot.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
@@ -42,6 +30,29 @@ public sealed partial class HtmlReportTests(TrainedFarmFixture fixture) : IClass
         await BrowserAsync(folder, $"--screenshot={screenshot}", "--window-size=1280,5200", "--hide-scrollbars", new Uri(page).AbsoluteUri);
         Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is (nearly) empty");
         TestContext.Current.AddAttachment("report-screenshot.png", await File.ReadAllBytesAsync(screenshot, Ct), "image/png");
+    }
+
+    /// <summary>
+    /// Writes campaign <paramref name="id"/>'s report with <c>farm report</c>, opens it in headless Chromium and checks
+    /// that every plot was drawn with exactly the <paramref name="expected"/> traces and points (in order).
+    /// </summary>
+    internal static async Task AssertDrawnAsync(InProcessFarm farm, long id, string name, TempFolder folder,
+        IReadOnlyDictionary<string, List<(string Name, int Points)>> expected)
+    {
+        await DebianPackages.EnsureAsync("chromium", () => File.Exists(Chromium), "Chromium (Debian's chromium)", Ct);
+        var page = folder["report.html"];
+
+        var run = await Cli.To(farm).RunAsync("report", id.ToString(), "--out", page);
+
+        Assert.Equal((FarmExitCodes.Ok, $"wrote the report of campaign {id} '{name}' to {page}\n"), (run.ExitCode, run.Output));
+        var dom = await BrowserAsync(folder, "--dump-dom", new Uri(page).AbsoluteUri);
+        var match = SummaryPattern().Match(dom);
+        Assert.True(match.Success, $"the page wrote no plot summary; its DOM:\n{dom[..Math.Min(dom.Length, 3000)]}");
+        var drawn = JsonNode.Parse(WebUtility.HtmlDecode(match.Groups[1].Value))!.AsArray();
+        Assert.All(drawn, plot => Assert.True((bool)plot!["drawn"]!, $"plot {plot["id"]} has no SVG"));
+        var actual = drawn.ToDictionary(p => (string)p!["id"]!, p => p!["traces"]!.AsArray().Select(t => ((string)t!["name"]!, (int)t["points"]!)).ToList());
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (plot, traces) in expected) Assert.True(traces.SequenceEqual(actual[plot]), $"{plot}: expected {Show(traces)}, drawn {Show(actual[plot])}");
     }
 
     /// <summary>Each plot's traces and how many points each must have, computed from the store here, apart from the report's code.</summary>

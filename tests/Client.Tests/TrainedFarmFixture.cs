@@ -22,7 +22,7 @@ public sealed class TrainedFarmFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2, trainer: store => new BuiltInTrainer(store, new DatasetCache()));
+        _farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2, trainer: store => new BuiltInTrainer(new CampaignCache(store), new DatasetCache()));
         SmallCampaign.WriteDataset(_farm.Folder);
         CampaignId = await _farm.SubmitAsync(SmallCampaign.SpecYaml(Members, epochs: 4), "small.yaml");
         await _farm.WaitForEndAsync(CampaignId, TimeSpan.FromMinutes(2));

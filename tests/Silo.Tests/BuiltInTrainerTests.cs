@@ -16,7 +16,7 @@ public sealed class BuiltInTrainerTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<InProcessFarm> FarmAsync() =>
-        InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2, trainer: store => new BuiltInTrainer(store, new DatasetCache()));
+        InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2, trainer: store => new BuiltInTrainer(new CampaignCache(store), new DatasetCache()));
 
     private static Task<long> SubmitAsync(InProcessFarm farm, int members, double learningRate = 0.1)
     {

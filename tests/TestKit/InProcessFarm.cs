@@ -39,13 +39,15 @@ public sealed class InProcessFarm : IAsyncDisposable
     public IFarmGrain Farm => Cluster.Client.GetGrain<IFarmGrain>(0);
 
     /// <param name="trainer">The trainer the silos use (e.g. the built-in one); null: the <see cref="ScriptedTrainer"/>.</param>
+    /// <param name="commands">The trainer command aliases the silos report that they allow.</param>
     /// <param name="folder">
     /// The folder of the store and data, kept after the farm: a farm started again on it resumes what the last one left.
     /// Null: a folder of the farm's own, deleted with it.
     /// </param>
     /// <param name="gpus">The GPU device ids of each silo, in the order they start (listed ids: no hardware needed); null: none.</param>
     public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release,
-        Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null, IReadOnlyList<IReadOnlyList<int>>? gpus = null)
+        Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null, IReadOnlyList<string>? commands = null,
+        IReadOnlyList<IReadOnlyList<int>>? gpus = null)
     {
         var configured = -1;
         var ownsFolder = folder is null;
@@ -64,6 +66,7 @@ public sealed class InProcessFarm : IAsyncDisposable
                 runner.ReportInterval = TimeSpan.FromMilliseconds(250);
                 runner.Drain = drain;
                 runner.DrainTimeout = TimeSpan.FromSeconds(2);
+                runner.Commands = commands ?? [];
             });
             silo.Services.AddSingleton<IFarmStore>(store);
             silo.Services.AddSingleton<ITrialTrainer>(used);

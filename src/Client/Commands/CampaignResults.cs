@@ -13,10 +13,11 @@ internal sealed record CampaignResults(CampaignResultsData Data, EnsembleReport 
     public CampaignRecord Campaign => Data.Campaign;
 
     /// <param name="sizeCurveIntervals">Also compute the size curve's intervals (a bootstrap per size: the report's bands).</param>
-    /// <exception cref="FarmCliException">No campaign has that id (exit 3), or none of its members has completed (exit 1).</exception>
+    /// <exception cref="FarmCliException">No campaign has that id (exit 3), it is a search (exit 2), or none of its members has completed (exit 1).</exception>
     public static async Task<CampaignResults> LoadAsync(IFarmConnection farm, long campaignId, bool sizeCurveIntervals, CancellationToken ct)
     {
         var data = await farm.ResultsDataAsync(campaignId, ct) ?? throw FarmCli.NotFound(campaignId);
+        FarmCli.RefuseSearch(data.Campaign, "combining its trials");
         if (data.Predictions.Count == 0) throw FarmCli.NoCompletedMember(data.Campaign, "no results");
         var task = TaskNames.Parse(data.Campaign.Task);
         // The aggregation is CPU work: off the caller's thread, so a cancellation is noticed when it ends.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EnsembleFarm.Client.Connection;
 using EnsembleFarm.Client.Output;
+using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
 using Spectre.Console;
 
@@ -25,7 +26,7 @@ internal static class ListCommand
             foreach (var (campaign, progress) in campaigns)
             {
                 table.Row(campaign.Id.ToString(), campaign.Name, campaign.Kind, Formats.State(campaign.State),
-                    $"{progress.Finished}/{progress.Total}", Formats.Time(campaign.CreatedAt), Formats.Time(campaign.FinishedAt));
+                    $"{progress.Finished}/{StoredSpec.PlannedTrials(campaign, progress)}", Formats.Time(campaign.CreatedAt), Formats.Time(campaign.FinishedAt));
             }
             console.Write(table);
             return FarmExitCodes.Ok;

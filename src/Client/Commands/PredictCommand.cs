@@ -28,6 +28,7 @@ internal static class PredictCommand
             var inputPath = parse.GetRequiredValue(input);
             if (!File.Exists(inputPath)) throw new FarmCliException(FarmExitCodes.BadInput, $"error: no file {inputPath}");
             var models = await farm.ModelsAsync(campaignId, members: null, token) ?? throw FarmCli.NotFound(campaignId);
+            FarmCli.RefuseSearch(models.Campaign, "predicting with all its trials");
             if (models.Members.Count == 0) throw FarmCli.NoCompletedMember(models.Campaign, "nothing to predict with");
             var ensemble = new EnsemblePredictor([.. models.Members.Select(m => TrainedModel.Deserialize(m.Weights, m.Json))]);
             var options = new PredictOptions(IdColumn(models.Campaign.SpecYaml), parse.GetValue(threads));

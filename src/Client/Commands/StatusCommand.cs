@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using EnsembleFarm.Client.Connection;
 using EnsembleFarm.Client.Output;
+using EnsembleFarm.Domain.Search;
+using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Store;
 using Spectre.Console;
@@ -22,12 +25,35 @@ internal static class StatusCommand
             console.WriteLine($"  created {Formats.Time(campaign.CreatedAt)}, started {Formats.Time(campaign.StartedAt)}, finished {Formats.Time(campaign.FinishedAt)}");
             console.WriteLine($"  dataset {campaign.DatasetPath} (sha256 {campaign.DatasetSha256})");
             console.WriteLine($"  trials {progress.Total}: {Formats.Counts(progress)}");
+            if (StoredSpec.IsSearch(campaign)) await WriteSearchAsync(console, farm, campaign, progress, token);
             if (campaign.Error is not null) console.WriteLine($"  error: {campaign.Error}");
             if (waiting is not null) console.WriteLine($"  waiting: {waiting}");
             console.Write(TrialTable(console, trials));
             return FarmExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>A search's budget and best trial so far; the full picture is <c>farm results</c>.</summary>
+    private static async Task WriteSearchAsync(IAnsiConsole console, IFarmConnection farm, CampaignRecord campaign, CampaignProgress progress,
+        CancellationToken ct)
+    {
+        StoredSearch search;
+        try
+        {
+            search = await SearchResults.LoadSearchAsync(farm, campaign.Id, ct);
+        }
+        catch (FarmCliException)
+        {
+            // Status still shows the trials of a search whose spec this build cannot read.
+            return;
+        }
+        var objective = search.Search.Objectives[0];
+        var best = search.Ranked().FirstOrDefault();
+        var standing = best is null
+            ? "no trial has completed yet"
+            : $"best {objective.Metric} {best.Values[0].ToString("G4", CultureInfo.InvariantCulture)} (trial {best.Number})";
+        console.WriteLine($"  search: {progress.Total} of up to {search.Search.Budget.Trials} trials ({objective}); {standing}; 'farm results {campaign.Id}' for the rest");
     }
 
     private static Table TrialTable(IAnsiConsole console, IReadOnlyList<TrialRecord> trials)

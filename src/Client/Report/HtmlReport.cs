@@ -49,20 +49,29 @@ internal static class HtmlReport
         writer.Write(page);
     }
 
-    /// <summary>The page's header: what campaign this is, and its rules' metrics with their intervals.</summary>
-    public static string Header(string title, IEnumerable<string> facts, EnsembleReport report)
+    /// <summary>The page's header for an ensemble: what campaign this is, and its rules' metrics with their intervals.</summary>
+    public static string Header(string title, IEnumerable<string> facts, EnsembleReport report) =>
+        Header(title, facts, ["metric", .. report.Rules.Select(r => r.Name), "mean member"],
+            report.MetricNames.Select(metric => (IReadOnlyList<string>)
+            [
+                metric,
+                .. report.Rules.Select(rule => Formats.WithInterval(report.Ensemble[rule.Name][metric], report.Intervals?[rule.Name][metric])),
+                Formats.WithInterval(report.MemberSummary[metric].Mean, report.MemberMeanIntervals?[metric]),
+            ]));
+
+    /// <summary>The page's header: a title, a line per fact, and a table (every cell text, escaped here).</summary>
+    public static string Header(string title, IEnumerable<string> facts, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         var html = new StringBuilder($"<h1>{WebUtility.HtmlEncode(title)}</h1>\n");
         foreach (var fact in facts) html.Append($"<p class=\"meta\">{WebUtility.HtmlEncode(fact)}</p>\n");
-        html.Append("<table><tr><th>metric</th>");
-        foreach (var rule in report.Rules) html.Append($"<th>{WebUtility.HtmlEncode(rule.Name)}</th>");
-        html.Append("<th>mean member</th></tr>\n");
-        foreach (var metric in report.MetricNames)
+        html.Append("<table><tr>");
+        foreach (var header in headers) html.Append($"<th>{WebUtility.HtmlEncode(header)}</th>");
+        html.Append("</tr>\n");
+        foreach (var row in rows)
         {
-            html.Append($"<tr><td>{WebUtility.HtmlEncode(metric)}</td>");
-            foreach (var rule in report.Rules)
-                html.Append($"<td>{WebUtility.HtmlEncode(Formats.WithInterval(report.Ensemble[rule.Name][metric], report.Intervals?[rule.Name][metric]))}</td>");
-            html.Append($"<td>{WebUtility.HtmlEncode(Formats.WithInterval(report.MemberSummary[metric].Mean, report.MemberMeanIntervals?[metric]))}</td></tr>\n");
+            html.Append("<tr>");
+            foreach (var cell in row) html.Append($"<td>{WebUtility.HtmlEncode(cell)}</td>");
+            html.Append("</tr>\n");
         }
         return html.Append("</table>\n").ToString();
     }

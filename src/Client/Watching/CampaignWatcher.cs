@@ -50,18 +50,23 @@ internal sealed class CampaignWatcher(CliEnvironment environment, TextWriter pro
         if (!await enumerator.MoveNextAsync()) throw FarmCli.NotFound(campaignId);
         var first = enumerator.Current;
         var console = environment.CreateConsole();
-        console.WriteLine($"campaign {campaignId} '{first.Campaign.Name}': {first.Progress.Total} trials");
+        console.WriteLine(first.Search is null
+            ? $"campaign {campaignId} '{first.Campaign.Name}': {first.Progress.Total} trials"
+            : $"campaign {campaignId} '{first.Campaign.Name}': a search of up to {first.Search.Budget} trials");
         return await console.Progress()
             .AutoClear(false)
             .Columns(new ProgressBarColumn { Width = 20 }, new TaskDescriptionColumn { Alignment = Justify.Left })
             .StartAsync(async context =>
             {
-                var bar = context.AddTask(Markup.Escape(UpdateText.Live(first, DateTimeOffset.UtcNow)), maxValue: Math.Max(1, first.Progress.Total));
+                var bar = context.AddTask(Markup.Escape(UpdateText.Live(first, DateTimeOffset.UtcNow)), maxValue: Math.Max(1, UpdateText.Planned(first)));
                 var update = first;
                 while (true)
                 {
-                    // The bar fills with completed members only: a cancelled or failed campaign never looks done.
-                    bar.Value = update.Progress.Completed;
+                    // The bar fills with completed members only: a cancelled or failed campaign never looks done. A search
+                    // counts pruned trials too (they are its work done), and may end below its budget (no improvement, a
+                    // finished grid).
+                    bar.MaxValue = Math.Max(1, UpdateText.Planned(update));
+                    bar.Value = update.Progress.Completed + (update.Search is null ? 0 : update.Progress.Pruned);
                     bar.Description = Markup.Escape(UpdateText.Live(update, DateTimeOffset.UtcNow));
                     context.Refresh();
                     if (update.Campaign.HasEnded || !await enumerator.MoveNextAsync()) return update;
@@ -76,7 +81,7 @@ internal sealed class CampaignWatcher(CliEnvironment environment, TextWriter pro
         var (campaign, progress) = (last.Campaign, last.Progress);
         if (campaign.State == CampaignState.Completed)
         {
-            var rules = campaign.Task == "regression" ? "mean vs median" : "average vs vote";
+            var rules = last.Search is not null ? "its best trials" : campaign.Task == "regression" ? "mean vs median" : "average vs vote";
             await progressOut.WriteLineAsync($"campaign {campaign.Id} completed ('farm results {campaign.Id}' for {rules})");
             return FarmExitCodes.Ok;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EnsembleFarm.Client.Output;
 using EnsembleFarm.GrainInterfaces;
 
@@ -10,8 +11,9 @@ internal static class UpdateText
     public static string Line(CampaignUpdate update, DateTimeOffset now)
     {
         var p = update.Progress;
-        return $"{Formats.State(update.Campaign.State)}: {p.Finished}/{p.Total} done (completed {p.Completed}, failed {p.Failed}, " +
-               $"cancelled {p.Cancelled}), running {p.Running}, queued {p.Queued}, elapsed {Formats.Duration(Elapsed(update, now))}" +
+        var pruned = update.Search is null ? "" : $", pruned {p.Pruned}";
+        return $"{Formats.State(update.Campaign.State)}: {p.Finished}/{Planned(update)} done (completed {p.Completed}{pruned}, failed {p.Failed}, " +
+               $"cancelled {p.Cancelled}), running {p.Running}, queued {p.Queued}{Best(update, ", ")}, elapsed {Formats.Duration(Elapsed(update, now))}" +
                Outlook(update, remaining => $", remaining {remaining}", waiting => $", waiting: {waiting}");
     }
 
@@ -22,8 +24,19 @@ internal static class UpdateText
         var end = update.Campaign.HasEnded
             ? $" · {Formats.State(update.Campaign.State)}"
             : Outlook(update, remaining => $" · {remaining} left", waiting => $" · {waiting}");
-        return $"{p.Completed}/{p.Total} · {p.Running} running · {p.Queued} queued · {p.Failed} failed · {Formats.Duration(Elapsed(update, now))}{end}";
+        var pruned = update.Search is null ? "" : $" · {p.Pruned} pruned";
+        return $"{p.Completed}/{Planned(update)} · {p.Running} running · {p.Queued} queued{pruned} · {p.Failed} failed{Best(update, " · ")} · " +
+               $"{Formats.Duration(Elapsed(update, now))}{end}";
     }
+
+    /// <summary>How many trials the campaign will have: a search's budget (it creates trials as it goes), else its trials.</summary>
+    public static int Planned(CampaignUpdate update) =>
+        update.Search is { } search && !update.Campaign.HasEnded ? Math.Max(search.Budget, update.Progress.Total) : update.Progress.Total;
+
+    private static string Best(CampaignUpdate update, string separator) =>
+        update.Search is { Best: { } best, BestTrial: { } trial } search
+            ? $"{separator}best {search.Metric} {best.ToString("G4", CultureInfo.InvariantCulture)} (trial {trial})"
+            : "";
 
     /// <summary>
     /// What must change for a new line: the state, a trial ending, or why work waits. Trials starting are not news on

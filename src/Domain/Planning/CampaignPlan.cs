@@ -3,6 +3,7 @@ using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.Store;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Data;
+using EnsembleFarm.Models.Nn;
 
 namespace EnsembleFarm.Domain.Planning;
 
@@ -116,6 +117,12 @@ public sealed record CampaignPlan(CampaignTestSet TestSet, IReadOnlyList<NewTria
             throw new SpecException([new SpecError("dataset.path",
                 $"{spec.Dataset.Path} has {data.Rows} {(data.Rows == 1 ? "row" : "rows")}; a campaign needs at least 3 "
                 + "(one each for the test part, a member's training and its validation)")]);
+        }
+        if (spec.Model.Conv is { } conv && Conv1dStage.FirstEmptyStage(conv, data.Columns) is { } empty)
+        {
+            throw new SpecException([new SpecError($"model.conv[{empty}]",
+                $"leaves nothing of the data's {data.Columns} features: each stage shortens its input by kernel − 1 (padding 'valid') "
+                + "and divides it by its pool; use fewer or smaller stages")]);
         }
         if (spec.Training.Loss.ClassWeights is { } weights && weights.Count != data.ClassCount)
         {

@@ -19,13 +19,21 @@ public sealed record StoredSearch(CampaignRecord Campaign, CampaignSpec Spec, Se
     public static async Task<StoredSearch?> LoadAsync(IFarmStore store, long campaignId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (await store.GetCampaignAsync(campaignId, ct).ConfigureAwait(false) is not { } campaign) return null;
+        return await StoreQueries.CurvesAsync(store, campaignId, ct).ConfigureAwait(false) is { } curves ? From(curves) : null;
+    }
+
+    /// <summary>The search of a campaign's trials, curves and final metrics, however they were read (store or farm).</summary>
+    /// <exception cref="ArgumentException">The campaign is an ensemble.</exception>
+    /// <exception cref="SpecException">Its stored spec cannot be read by this build.</exception>
+    public static StoredSearch From(CampaignCurves curves)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        var campaign = curves.Campaign;
         var spec = StoredSpec.Read(campaign);
-        var search = spec.Search ?? throw new ArgumentException($"campaign {campaignId} '{campaign.Name}' is an {campaign.Kind}, not a search", nameof(campaignId));
-        var records = (await store.GetTrialsAsync(campaignId, ct).ConfigureAwait(false)).OrderBy(t => t.Index).ToList();
-        var finals = await store.GetFinalMetricsOfCampaignAsync(campaignId, ct).ConfigureAwait(false);
-        var curves = (await store.GetCurvesAsync(campaignId, ct).ConfigureAwait(false)).ToLookup(e => e.TrialId);
-        var trials = records.Select(t => Freeze(t, search, finals.GetValueOrDefault(t.Id), Steps(curves[t.Id], t.Attempt, search))).ToList();
+        var search = spec.Search ?? throw new ArgumentException($"campaign {campaign.Id} '{campaign.Name}' is an {campaign.Kind}, not a search", nameof(curves));
+        var records = curves.Trials.OrderBy(t => t.Index).ToList();
+        var byTrial = curves.Epochs.ToLookup(e => e.TrialId);
+        var trials = records.Select(t => Freeze(t, search, curves.FinalMetrics.GetValueOrDefault(t.Id), Steps(byTrial[t.Id], t.Attempt, search))).ToList();
         return new StoredSearch(campaign, spec, search, records, trials);
     }
 

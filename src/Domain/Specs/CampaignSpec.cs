@@ -18,6 +18,7 @@ namespace EnsembleFarm.Domain.Specs;
 /// </param>
 /// <param name="Ensemble">The ensemble's size and splits; null for a search or nas campaign.</param>
 /// <param name="Retries">How many times a failed trial is retried before it is marked failed.</param>
+/// <param name="Trainer">What trains the trials: the built-in trainer, or a command the silos' operators allowed.</param>
 /// <param name="Search">
 /// What a search or nas campaign varies, optimises and spends; null for an ensemble. The other blocks are the base
 /// every trial starts from (<see cref="ForTrial"/>).
@@ -33,6 +34,7 @@ public sealed record CampaignSpec(
     EnsembleSpec? Ensemble,
     int Retries,
     ResourcesSpec Resources,
+    TrainerSpec Trainer,
     SearchSpec? Search = null)
 {
     /// <summary>The kind as the store and the CLI name it ("ensemble", "search", "nas").</summary>
@@ -97,3 +99,21 @@ public sealed record TestPartSpec(double Fraction, ulong Seed, bool Stratified);
 /// <param name="Slots">CPU slots of a silo that one trial occupies.</param>
 /// <param name="Gpus">GPUs of that silo it occupies as well (0: none; its trainer then sees no GPU).</param>
 public sealed record ResourcesSpec(int Slots, int Gpus = 0);
+
+/// <summary>What trains a campaign's trials (the spec's <c>trainer</c> field).</summary>
+/// <param name="Command">
+/// The alias of a command trainer, which each silo maps to a program in its own configuration; null for the built-in
+/// trainer. Never a program or a path: a silo runs only what its operator allowed.
+/// </param>
+public sealed record TrainerSpec(string? Command)
+{
+    /// <summary>The spec's value for the built-in trainer, also the default.</summary>
+    public const string BuiltInName = "builtin";
+
+    public static TrainerSpec BuiltIn { get; } = new((string?)null);
+
+    public bool IsBuiltIn => Command is null;
+
+    /// <summary>How messages name it: <c>builtin</c> or <c>command 'pytorch'</c>.</summary>
+    public override string ToString() => Command is null ? BuiltInName : $"command '{Command}'";
+}

@@ -132,6 +132,28 @@ internal sealed class SpecMapping
         return null;
     }
 
+    /// <summary>
+    /// The items of a list of blocks (<c>conv: [{filters: 16}, ...]</c>), each a mapping to read; an item that is not a
+    /// block is an error and null in the list. Null when the field is absent.
+    /// </summary>
+    public IReadOnlyList<SpecMapping?>? MappingItems(string key, string itemsDescription)
+    {
+        var items = Items(key, itemsDescription);
+        if (items is null) return null;
+        var mappings = new List<SpecMapping?>(items.Count);
+        foreach (var (node, path) in items)
+        {
+            if (node is YamlMappingNode mapping)
+            {
+                mappings.Add(new SpecMapping(mapping, path, node, _errors));
+                continue;
+            }
+            _errors.Add(ErrorAt(path, $"must be a block of fields ({itemsDescription}), got {Describe(node)}", node));
+            mappings.Add(null);
+        }
+        return mappings;
+    }
+
     public IReadOnlyList<int>? IntList(string key, IntRange range)
     {
         var items = Items(key, range.Describe("whole numbers"));

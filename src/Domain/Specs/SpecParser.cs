@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using EnsembleFarm.Models;
 using EnsembleFarm.Models.Metrics;
 using EnsembleFarm.Models.Nn;
@@ -26,6 +27,10 @@ public static partial class SpecParser
     private static readonly IntRange CampaignIdRange = new(1, int.MaxValue);
     private static readonly IntRange TopRange = new(1, 1000);
     private static readonly IntRange NonNegativeEpochs = new(0, 1_000_000);
+    private static readonly IntRange FilterRange = new(1, 1 << 16);
+    private static readonly IntRange KernelRange = new(1, 4096);
+    private static readonly IntRange PoolRange = new(1, 4096);
+    private const int MaxAliasLength = 64;
     private const int MaxNameLength = 100;
 
     /// <summary>Reads a spec file; a relative dataset path is resolved against the file's folder.</summary>
@@ -79,7 +84,8 @@ public static partial class SpecParser
         var dataset = ReadDataset(root, specDirectory);
         var task = dataset?.Task;
         var test = ReadTestPart(root, seed, task);
-        var model = ReadModel(root);
+        var trainer = ReadTrainer(root);
+        var model = ReadModel(root, trainer);
         var training = ReadTraining(root, task);
         var ensemble = ReadEnsemble(root, task, kind);
         var retries = root.Int("retries", RetryRange) ?? 2;
@@ -88,9 +94,9 @@ public static partial class SpecParser
         root.RejectUnknownFields();
 
         if (name is null || kind is null || dataset is null || test is null || model is null || training is null || resources is null
-            || (kind == CampaignKind.Ensemble ? ensemble is null : search is null))
+            || trainer is null || (kind == CampaignKind.Ensemble ? ensemble is null : search is null))
             return null;
-        return new CampaignSpec(name, kind.Value, seed, dataset, test, model, training, ensemble, retries, resources, search);
+        return new CampaignSpec(name, kind.Value, seed, dataset, test, model, training, ensemble, retries, resources, trainer, search);
     }
 
     private static string? ReadName(SpecMapping root)
@@ -291,7 +297,55 @@ public static partial class SpecParser
         return AnyInvalid(resources, ("slots", slots), ("gpus", gpus)) ? null : new ResourcesSpec(slots ?? trainingThreads, gpus ?? 0);
     }
 
-    private static NetworkSpec? ReadModel(SpecMapping root)
+    /// <summary>
+    /// <c>trainer: builtin</c> (the default) or <c>trainer: {command: ALIAS}</c>. The alias names a command in the silos'
+    /// own configuration, so it may only be a name: a program or a path here would be a client choosing what a silo runs.
+    /// </summary>
+    private static TrainerSpec? ReadTrainer(SpecMapping root)
+    {
+        const string allowed = $"'{TrainerSpec.BuiltInName}' (the default) or a block {{command: ALIAS}} naming a command the silos allow";
+        switch (root.Raw("trainer"))
+        {
+            case null:
+                return TrainerSpec.BuiltIn;
+            case YamlScalarNode { Value: TrainerSpec.BuiltInName }:
+                return TrainerSpec.BuiltIn;
+            case YamlScalarNode { Value: var text }:
+                var hint = SpecMapping.Suggest(text ?? "", [TrainerSpec.BuiltInName]) is { } near
+                    ? $"; did you mean '{near}'?"
+                    : $"; for a command trainer write trainer: {{command: {(IsAlias(text) ? text : "ALIAS")}}}";
+                root.Error("trainer", $"must be {allowed}; got '{text}'{hint}");
+                return null;
+            case YamlMappingNode:
+                var trainer = root.Mapping("trainer")!;
+                var command = trainer.RequiredText("command", "the alias of a command the silos' operators allowed, e.g. pytorch");
+                trainer.RejectUnknownFields();
+                if (command is null) return null;
+                if (command == TrainerSpec.BuiltInName)
+                {
+                    trainer.Error("command", $"'{TrainerSpec.BuiltInName}' is not a command; for the built-in trainer write trainer: {TrainerSpec.BuiltInName}");
+                    return null;
+                }
+                if (!IsAlias(command))
+                {
+                    trainer.Error("command", $"must be the alias of a command the silos allow (letters, digits and '_', up to {MaxAliasLength}), "
+                        + $"not a program or a path: a silo runs only the commands its operator configured (EnsembleFarm__Silo__Commands__ALIAS); got '{command}'");
+                    return null;
+                }
+                return new TrainerSpec(command);
+            case var other:
+                root.Error("trainer", $"must be {allowed}; got {SpecMapping.Describe(other)}");
+                return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="text"/> can name a command: what an environment variable's name allows after <c>EnsembleFarm__Silo__Commands__</c>.</summary>
+    public static bool IsAlias(string? text) => text is { Length: > 0 and <= MaxAliasLength } && AliasPattern().IsMatch(text);
+
+    [GeneratedRegex("^[A-Za-z0-9_]+$")]
+    private static partial Regex AliasPattern();
+
+    private static NetworkSpec? ReadModel(SpecMapping root, TrainerSpec? trainer)
     {
         var defaults = new NetworkSpec([32, 32]);
         var model = root.Mapping("model");
@@ -305,9 +359,17 @@ public static partial class SpecParser
         var initialization = model.Choice("init", SpecVocabulary.Initializations);
         if (slope is not null && (activation ?? defaults.Activation) != Activation.LeakyRelu)
             model.Error("leaky_relu_slope", "applies only to activation 'leaky_relu'");
+        var architecture = model.Choice("architecture", SpecVocabulary.Architectures);
+        var conv = ReadConv(model, architecture ?? ModelArchitecture.Dense);
+        if (architecture == ModelArchitecture.Cnn1d && trainer is { IsBuiltIn: true })
+        {
+            model.Error("architecture", "'cnn1d' needs a command trainer (trainer: {command: ALIAS}, e.g. pytorch): the built-in trainer trains dense networks");
+            conv = null;
+        }
         model.RejectUnknownFields();
         if (AnyInvalid(model, ("hidden", hidden), ("activation", activation), ("dropout", dropout), ("batch_norm", batchNorm),
-                ("residual", residual), ("leaky_relu_slope", slope), ("init", initialization)))
+                ("residual", residual), ("leaky_relu_slope", slope), ("init", initialization), ("architecture", architecture))
+            || architecture == ModelArchitecture.Cnn1d && conv is null)
             return null;
         return new NetworkSpec(
             hidden ?? defaults.Hidden,
@@ -316,7 +378,54 @@ public static partial class SpecParser
             batchNorm ?? defaults.BatchNorm,
             residual ?? defaults.Residual,
             (float)(slope ?? defaults.LeakyReluSlope),
-            initialization ?? defaults.Initialization);
+            initialization ?? defaults.Initialization,
+            conv);
+    }
+
+    /// <summary>
+    /// <c>model.conv</c>: the convolution stages of a cnn1d, required and only allowed there. Whether the data's width
+    /// survives them is checked when the data is read (<see cref="Planning.CampaignPlan"/>).
+    /// </summary>
+    private static IReadOnlyList<Conv1dStage>? ReadConv(SpecMapping model, ModelArchitecture architecture)
+    {
+        const string stageFields = "filters, kernel, pool, padding";
+        if (architecture != ModelArchitecture.Cnn1d)
+        {
+            if (model.Has("conv")) model.Error("conv", "applies only to architecture 'cnn1d' (add architecture: cnn1d)");
+            return null;
+        }
+        var items = model.MappingItems("conv", stageFields);
+        if (items is null)
+        {
+            if (!model.Has("conv")) model.Missing("conv", "a list of convolution stages, e.g. [{filters: 16, kernel: 7, pool: 2}]");
+            return null;
+        }
+        if (items.Count == 0)
+        {
+            model.Error("conv", "must list at least one convolution stage, e.g. [{filters: 16, kernel: 7, pool: 2}]");
+            return null;
+        }
+        var stages = new List<Conv1dStage>(items.Count);
+        foreach (var item in items)
+        {
+            if (item is null) continue;
+            if (!item.Has("filters")) item.Missing("filters", "the number of output channels, e.g. 16");
+            if (!item.Has("kernel")) item.Missing("kernel", "the kernel width, e.g. 7");
+            var filters = item.Int("filters", FilterRange);
+            var kernel = item.Int("kernel", KernelRange);
+            var pool = item.Int("pool", PoolRange);
+            var padding = item.Choice("padding", SpecVocabulary.Paddings);
+            item.RejectUnknownFields();
+            if (kernel % 2 == 0 && (padding ?? Conv1dPadding.Same) == Conv1dPadding.Same)
+            {
+                item.Error("kernel", $"is even ({kernel}); padding 'same' adds (kernel − 1)/2 zeros at each end, so it needs an odd kernel: "
+                    + "use an odd kernel or padding: valid");
+                continue;
+            }
+            if (filters is { } f && kernel is { } k && !AnyInvalid(item, ("pool", pool), ("padding", padding)))
+                stages.Add(new Conv1dStage(f, k, pool ?? 1, padding ?? Conv1dPadding.Same));
+        }
+        return stages.Count == items.Count ? stages : null;
     }
 
     private static TrainingOptions? ReadTraining(SpecMapping root, TaskKind? task)

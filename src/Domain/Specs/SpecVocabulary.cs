@@ -85,6 +85,14 @@ internal static class SpecVocabulary
         ("huber", LossKind.Huber),
         ("focal", LossKind.Focal));
 
+    public static readonly Vocabulary<ModelArchitecture> Architectures = new(
+        ("dense", ModelArchitecture.Dense),
+        ("cnn1d", ModelArchitecture.Cnn1d));
+
+    public static readonly Vocabulary<Conv1dPadding> Paddings = new(
+        ("same", Conv1dPadding.Same),
+        ("valid", Conv1dPadding.Valid));
+
     public static readonly Vocabulary<EarlyStoppingMode> EarlyStoppingModes = new(
         ("auto", EarlyStoppingMode.Auto),
         ("min", EarlyStoppingMode.Min),
@@ -127,3 +135,6 @@ internal static class SpecVocabulary
 
 /// <summary>Whether early stopping minimises or maximises its metric; auto infers it from the metric's name.</summary>
 internal enum EarlyStoppingMode { Auto, Min, Max }
+
+/// <summary>The spec's <c>model.architecture</c>: a dense network, or convolutions (<c>model.conv</c>) before the dense layers.</summary>
+internal enum ModelArchitecture { Dense, Cnn1d }

@@ -16,4 +16,30 @@ public static class StoredSpec
         var spec = SpecParser.Parse(campaign.SpecYaml, Path.GetDirectoryName(campaign.DatasetPath) ?? Environment.CurrentDirectory);
         return spec with { Dataset = spec.Dataset with { Path = campaign.DatasetPath } };
     }
+
+    /// <summary>Whether the campaign is a search or nas campaign, judged from the kind stored with it (no spec parsing).</summary>
+    public static bool IsSearch(CampaignRecord campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return campaign.Kind != SpecVocabulary.Name(CampaignKind.Ensemble);
+    }
+
+    /// <summary>
+    /// How many trials the campaign will have when it ends: a running search's budget (it creates its trials as it goes),
+    /// else the trials it has. A spec this build cannot read counts its trials only.
+    /// </summary>
+    public static int PlannedTrials(CampaignRecord campaign, CampaignProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(progress);
+        if (!IsSearch(campaign) || campaign.HasEnded) return progress.Total;
+        try
+        {
+            return Math.Max(Read(campaign).Search?.Budget.Trials ?? 0, progress.Total);
+        }
+        catch (SpecException)
+        {
+            return progress.Total;
+        }
+    }
 }

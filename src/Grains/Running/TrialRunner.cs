@@ -97,7 +97,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     }
 
     public SiloReport Report() => new(SiloId, _options.Host, Environment.ProcessId, _options.Slots, _slots.Free,
-        [.. _running.Keys.Order()], _draining, _startedAt, _options.Gpus, _options.TrialsPerGpu, _gpus.Free);
+        [.. _running.Keys.Order()], _draining, _startedAt, _options.Commands, _options.Gpus, _options.TrialsPerGpu, _gpus.Free);
 
     private IDispatcherGrain Dispatcher => _grains.GetGrain<IDispatcherGrain>(0);
 

@@ -6,6 +6,9 @@ public sealed class TrialRunnerOptions
     /// <summary>The silo's CPU slot names: cpu0 … for cores (a trial of the built-in trainer uses one per thread).</summary>
     public IReadOnlyList<string> Slots { get; set; } = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => $"cpu{i}")];
 
+    /// <summary>The aliases of the trainer commands this silo's operator allowed: the dispatcher offers command campaigns only where they run.</summary>
+    public IReadOnlyList<string> Commands { get; set; } = [];
+
     /// <summary>The device ids of the GPUs the silo offers (what CUDA_VISIBLE_DEVICES names); none by default.</summary>
     public IReadOnlyList<int> Gpus { get; set; } = [];
 

@@ -131,6 +131,15 @@ internal sealed class CampaignSearch
         return proposed;
     }
 
+    /// <summary>The budget and the best first-objective value so far, for watchers.</summary>
+    public SearchStanding Standing()
+    {
+        var objective = _search.Objectives[0];
+        var best = _trials.Values.Select(t => t.Trial).Where(t => t.HasResult(_search.Objectives.Count))
+            .MinBy(t => (objective.Loss(t.Values[0]), t.Number));
+        return new SearchStanding(_search.Budget.Trials, objective.Metric, best?.Values[0], best?.Number);
+    }
+
     /// <summary>Completed trials since the one that holds the best value so far, in the order they completed.</summary>
     private int CompletionsSinceBest()
     {

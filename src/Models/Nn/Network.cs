@@ -160,6 +160,9 @@ public sealed class Network
             throw new ArgumentException("NetworkSpec.LeakyReluSlope must be finite.", nameof(spec));
         if (!Enum.IsDefined(spec.Activation))
             throw new ArgumentException($"NetworkSpec.Activation {spec.Activation} is not a known activation.", nameof(spec));
+        if (spec.IsConvolutional)
+            throw new ArgumentException(
+                "NetworkSpec.Conv is set, but Network builds dense layers only: a cnn1d's convolutions are a Conv1dInferenceFront before them.", nameof(spec));
         if (!Enum.IsDefined(spec.Initialization))
             throw new ArgumentException($"NetworkSpec.Initialization {spec.Initialization} is not a known initialisation scheme.", nameof(spec));
     }

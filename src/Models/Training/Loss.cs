@@ -17,14 +17,7 @@ public abstract class Loss
     public static Loss Create(LossSpec spec, TaskKind task, int classCount)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var kind = spec.Kind == LossKind.Auto
-            ? task switch
-            {
-                TaskKind.Binary => LossKind.BinaryCrossEntropy,
-                TaskKind.Multiclass => LossKind.SoftmaxCrossEntropy,
-                _ => LossKind.Mse,
-            }
-            : spec.Kind;
+        var kind = spec.KindFor(task);
         var weights = ClassWeights(spec, task, classCount);
         if (kind == LossKind.Focal && !(spec.FocalGamma >= 0f && float.IsFinite(spec.FocalGamma)))
             throw new ArgumentException($"LossSpec.FocalGamma is {spec.FocalGamma}; it must be a finite number ≥ 0.", nameof(spec));

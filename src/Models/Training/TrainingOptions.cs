@@ -20,7 +20,18 @@ public sealed record LossSpec(
     float FocalGamma = 2f,
     float? FocalAlpha = null,
     float HuberDelta = 1f,
-    IReadOnlyList<float>? ClassWeights = null);
+    IReadOnlyList<float>? ClassWeights = null)
+{
+    /// <summary>The loss a <paramref name="task"/> trains with: <see cref="Kind"/>, or for <see cref="LossKind.Auto"/> the task's natural loss.</summary>
+    public LossKind KindFor(TaskKind task) => Kind != LossKind.Auto
+        ? Kind
+        : task switch
+        {
+            TaskKind.Binary => LossKind.BinaryCrossEntropy,
+            TaskKind.Multiclass => LossKind.SoftmaxCrossEntropy,
+            _ => LossKind.Mse,
+        };
+}
 
 public enum OptimizerKind { Sgd, Adam, AdamW }
 

@@ -9,6 +9,9 @@ internal static class TrainingValidation
 {
     public static void Check(NetworkSpec network, Dataset train, Dataset? validation, TrainingOptions options)
     {
+        if (network.IsConvolutional)
+            throw new ArgumentException(
+                "The built-in trainer trains dense networks; a network with convolutions (cnn1d) trains through a command trainer.", nameof(network));
         if (options.Epochs <= 0) throw new ArgumentException($"TrainingOptions.Epochs is {options.Epochs}; it must be positive.", nameof(options));
         if (options.BatchSize <= 0) throw new ArgumentException($"TrainingOptions.BatchSize is {options.BatchSize}; it must be positive.", nameof(options));
         if (options.Threads <= 0) throw new ArgumentException($"TrainingOptions.Threads is {options.Threads}; it must be positive.", nameof(options));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using EnsembleFarm.Domain.Planning;
 using EnsembleFarm.Domain.Search;
@@ -16,44 +15,18 @@ namespace EnsembleFarm.Silo.Training;
 /// and synchronous, so each trial gets a thread of its own rather than a pool thread, and never the Orleans scheduler.
 /// The spec and test part are read once per campaign on this silo, not once per member.
 /// </summary>
-public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : ITrialTrainer
+public sealed class BuiltInTrainer(CampaignCache campaigns, DatasetCache datasets) : ITrialTrainer
 {
-    private readonly ConcurrentDictionary<long, Lazy<Task<(CampaignSpec Spec, CampaignTestSet TestSet)>>> _campaigns = new();
-
     public async Task<TrialOutcome> TrainAsync(ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
     {
-        var (spec, testSet) = await CampaignAsync(trial.Campaign);
+        var (spec, testSet) = await campaigns.GetAsync(trial.Campaign);
         return await Task.Factory.StartNew(
             () => Train(spec, testSet, trial, progress, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    private Task<(CampaignSpec, CampaignTestSet)> CampaignAsync(CampaignRecord campaign)
-    {
-        var entry = _campaigns.GetOrAdd(campaign.Id, _ => new Lazy<Task<(CampaignSpec, CampaignTestSet)>>(() => LoadAsync(campaign)));
-        if (entry.Value.IsFaulted) _campaigns.TryRemove(new(campaign.Id, entry));
-        // A campaign lives for hours at most; the few dozen kept here cost a spec and a test index each.
-        if (_campaigns.Count > 64) _campaigns.Clear();
-        return entry.Value;
-    }
-
-    private async Task<(CampaignSpec, CampaignTestSet)> LoadAsync(CampaignRecord campaign) =>
-        (ReadSpec(campaign), await store.GetTestSetAsync(campaign.Id, CancellationToken.None));
-
-    private static CampaignSpec ReadSpec(CampaignRecord campaign)
-    {
-        try
-        {
-            return StoredSpec.Read(campaign);
-        }
-        catch (SpecException e)
-        {
-            throw new CampaignUnrunnableException($"the spec of campaign {campaign.Id} cannot be read by this silo: {e.Message}", e);
-        }
-    }
-
     private TrialOutcome Train(CampaignSpec campaignSpec, CampaignTestSet testSet, ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
     {
-        var spec = SpecOf(campaignSpec, trial.Trial);
+        var spec = CampaignCache.SpecOf(campaignSpec, trial.Trial);
         var data = datasets.Get(trial.Campaign.DatasetPath, trial.Campaign.DatasetSha256, spec.Dataset.CsvOptions);
         var member = MemberData.For(spec, data, testSet, trial.Trial);
 
@@ -94,22 +67,6 @@ public sealed class BuiltInTrainer(IFarmStore store, DatasetCache datasets) : IT
         metrics["best_epoch"] = run.Result.BestEpoch;
         metrics[SearchSpec.ParametersMetric] = run.Model.ParameterCount;
         metrics[SearchSpec.LatencyMetric] = latencyMicroseconds;
-    }
-
-    /// <summary>
-    /// What a trial trains: a search's trial, or an ensemble member of a search's configuration, the campaign's spec with
-    /// its parameters; any other member the spec itself. Parameters that do not fit would not fit on any silo.
-    /// </summary>
-    private static CampaignSpec SpecOf(CampaignSpec campaignSpec, TrialRecord trial)
-    {
-        try
-        {
-            return campaignSpec.ForTrial(SearchParameters.FromJson(trial.ParamsJson));
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            throw new TrialNotRetryableException($"trial {trial.Index}'s parameters {trial.ParamsJson} do not fit campaign '{campaignSpec.Name}': {e.Message}");
-        }
     }
 
     private static bool ContainsNonFinite(ReadOnlySpan<float> values)

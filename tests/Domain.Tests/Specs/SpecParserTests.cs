@@ -266,7 +266,7 @@ public class SpecParserTests
         { Header + BinaryDataset + "search: {sampler: tpe}\n", "search", "applies only to kinds 'search' and 'nas' (kind is 'ensemble')" },
         { "name: n\nkind: ensemble\nseed: -1\n" + BinaryDataset, "seed", "must be a whole number from 0 to 18446744073709551615, got '-1'" },
         { Header + BinaryDataset + "traning: {epochs: 3}\n", "traning", "unknown field 'traning'; did you mean 'training'?" },
-        { Header + BinaryDataset + "colour: red\n", "colour", "unknown field 'colour'; allowed here: name, kind, seed, dataset, test, model, training, ensemble, retries, resources, search" },
+        { Header + BinaryDataset + "colour: red\n", "colour", "unknown field 'colour'; allowed here: name, kind, seed, dataset, test, trainer, model, training, ensemble, retries, resources, search" },
         { Header + BinaryDataset + "retries: -1\n", "retries", "must be a whole number from 0 to 100, got '-1'" },
         { Header + BinaryDataset + "retries: 2.5\n", "retries", "must be a whole number from 0 to 100, got '2.5'" },
         { Header + BinaryDataset + "resources: {slots: 0}\n", "resources.slots", "must be a whole number from 1 to 1024, got '0'" },
@@ -318,7 +318,7 @@ public class SpecParserTests
         { Header + BinaryDataset + "model: {init: kaiming}\n", "model.init", "must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; got 'kaiming'" },
         { Header + BinaryDataset + "model: {init: pytroch}\n", "model.init", "must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; got 'pytroch'; did you mean 'pytorch'?" },
         { Header + BinaryDataset + "model: {init: [he_uniform]}\n", "model.init", "must be one of: pytorch, he_uniform, he_normal, xavier_uniform, xavier_normal, orthogonal, he_xavier_uniform; got a list" },
-        { Header + BinaryDataset + "model: {initialization: pytorch}\n", "model.initialization", "unknown field 'initialization'; allowed here: hidden, activation, dropout, batch_norm, residual, leaky_relu_slope, init" },
+        { Header + BinaryDataset + "model: {initialization: pytorch}\n", "model.initialization", "unknown field 'initialization'; allowed here: hidden, activation, dropout, batch_norm, residual, leaky_relu_slope, init, architecture, conv" },
         // training
         { Header + BinaryDataset + "training: {epochs: 0}\n", "training.epochs", "must be a whole number from 1 to 1000000, got '0'" },
         { Header + BinaryDataset + "training: {batch_size: 0}\n", "training.batch_size", "must be a whole number from 1 to 1048576, got '0'" },

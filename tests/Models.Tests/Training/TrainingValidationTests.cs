@@ -23,6 +23,13 @@ public class TrainingValidationTests
     }
 
     [Fact]
+    public void A_network_with_convolutions_is_left_to_a_command_trainer()
+    {
+        var cnn = Small with { Conv = [new Conv1dStage(Filters: 2, Kernel: 3)] };
+        Assert.Contains("trains through a command trainer", Rejection(cnn, Ring, null, new TrainingOptions()));
+    }
+
+    [Fact]
     public void Validation_data_must_match_the_training_data()
     {
         var blobs = TrainingData.Blobs(30, seed: 2);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace EnsembleFarm.Models.Data.Synthetic;
 
 /// <summary>
@@ -22,53 +20,16 @@ public static class ColliderSample
     /// <summary>Simulates <paramref name="rows"/> events in memory.</summary>
     public static Dataset Generate(int rows, ulong seed, TaskKind task = TaskKind.Binary)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        var source = CreateSource(seed, task);
-        var width = source.FeatureNames.Count;
-        var features = new float[rows * width];
-        var targets = new float[rows];
-        var ids = new string[rows];
-        var raw = new double[width];
-        for (var r = 0; r < rows; r++)
-        {
-            targets[r] = Record(source.Next(raw), source.TargetDecimals);
-            for (var j = 0; j < width; j++) features[r * width + j] = Record(raw[j], source.FeatureDecimals[j]);
-            ids[r] = EventId(r);
-        }
         var classCount = task switch { TaskKind.Binary => 2, TaskKind.Multiclass => 3, _ => 0 };
-        return new Dataset(source.FeatureNames, features, [source.TargetName], targets, task, classCount, ids);
+        return SyntheticTable.Generate(CreateSource(seed, task), rows, task, classCount);
     }
 
     /// <summary>
     /// Streams <paramref name="rows"/> events as CSV: header, then one line per event. The values are exactly those of
     /// <see cref="Generate"/> for the same arguments, and reading the text back with <see cref="CsvOptions"/> restores them bit for bit.
     /// </summary>
-    public static void Write(TextWriter writer, int rows, ulong seed, TaskKind task = TaskKind.Binary)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        var source = CreateSource(seed, task);
-        var width = source.FeatureNames.Count;
-        writer.Write(IdColumn);
-        foreach (var name in source.FeatureNames) writer.Write($",{name}");
-        writer.Write($",{source.TargetName}\n");
-
-        var raw = new double[width];
-        Span<char> number = stackalloc char[32];
-        for (var r = 0; r < rows; r++)
-        {
-            var target = Record(source.Next(raw), source.TargetDecimals);
-            writer.Write(EventId(r));
-            for (var j = 0; j < width; j++)
-            {
-                writer.Write(',');
-                WriteNumber(writer, Record(raw[j], source.FeatureDecimals[j]), number);
-            }
-            writer.Write(',');
-            WriteNumber(writer, target, number);
-            writer.Write('\n');
-        }
-    }
+    public static void Write(TextWriter writer, int rows, ulong seed, TaskKind task = TaskKind.Binary) =>
+        SyntheticTable.Write(writer, CreateSource(seed, task), rows, IdColumn);
 
     /// <summary>How to read a written sample back: its target column, task and id column (every other column is a feature).</summary>
     public static CsvDatasetOptions CsvOptions(TaskKind task = TaskKind.Binary) =>
@@ -84,20 +45,4 @@ public static class ColliderSample
         TaskKind.Regression => new PhotonEnergyEvents(new Rng(seed)),
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task kind."),
     };
-
-    /// <summary>The value as recorded: rounded to the column's precision, stored as float32, never negative zero.</summary>
-    private static float Record(double value, int decimals)
-    {
-        var recorded = (float)Math.Round(value, decimals, MidpointRounding.ToEven);
-        return recorded == 0 ? 0f : recorded;
-    }
-
-    private static string EventId(int row) => (row + 1).ToString(CultureInfo.InvariantCulture);
-
-    private static void WriteNumber(TextWriter writer, float value, Span<char> buffer)
-    {
-        // Shortest text that parses back to the same float, e.g. "45.12".
-        value.TryFormat(buffer, out var written, provider: CultureInfo.InvariantCulture);
-        writer.Write(buffer[..written]);
-    }
 }
