@@ -15,10 +15,15 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     Task<CampaignUpdate?> StartAsync();
 
     /// <summary>
-    /// Claims up to <paramref name="freeSlots"/> slots' worth of queued trials for the silo, in the store (fenced:
-    /// nobody else can have them), under a lease the silo renews, and returns them for the silo to run.
+    /// Claims up to <paramref name="freeSlots"/> slots' worth of queued trials for the silo, no more than its free GPUs
+    /// can take (<paramref name="freeGpus"/>: one device id per free place, a GPU shared by several trials named as
+    /// often), in the store (fenced: nobody else can have them), under a lease the silo renews, and returns them for the
+    /// silo to run.
     /// </summary>
-    Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, TimeSpan lease);
+    Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, IReadOnlyList<int> freeGpus, TimeSpan lease);
+
+    /// <summary>Why its queued trials do not start (no silo could ever hold them, or none has the GPUs free now); null if they should.</summary>
+    Task<string?> GetWaitingAsync();
 
     /// <summary>
     /// A silo has stored these epochs of a running trial of a search: the campaign's pruner judges its learning curve

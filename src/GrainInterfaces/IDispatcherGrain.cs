@@ -19,8 +19,11 @@ public interface IDispatcherGrain : IGrainWithIntegerKey
     /// <summary>The cluster declared these silos dead: their trials are requeued at once and their campaigns told.</summary>
     Task SilosDeadAsync(IReadOnlyList<string> siloIds);
 
-    /// <summary>Which campaigns the silo should claim from, and how many slots for each, fairly across campaigns.</summary>
-    Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots);
+    /// <summary>
+    /// Which campaigns the silo should claim from, and how many slots for each, fairly across campaigns; a campaign whose
+    /// trials need GPUs only while <paramref name="freeGpus"/> (GPU places) has room for them.
+    /// </summary>
+    Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots, int freeGpus);
 
     /// <summary>A campaign's queued work changed; returns the capacity that can serve it.</summary>
     Task<ClusterCapacity> UpdateDemandAsync(CampaignDemand demand);

@@ -1,6 +1,7 @@
 using EnsembleFarm.Domain.Search;
 using EnsembleFarm.Domain.Specs;
 using EnsembleFarm.GrainInterfaces;
+using EnsembleFarm.Grains.Running;
 using EnsembleFarm.Grains.Searching;
 using EnsembleFarm.Store;
 using Microsoft.Extensions.Logging;
@@ -56,9 +57,19 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         return Update();
     }
 
-    public async Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, TimeSpan lease)
+    public async Task<IReadOnlyList<ClaimedTrial>> ClaimAsync(string siloId, int freeSlots, IReadOnlyList<int> freeGpus, TimeSpan lease)
     {
         if (_campaign is null or { HasEnded: true }) return [];
+        // The store claims by CPU slots; a campaign's trials all need the same GPUs (its spec's), so as many slots'
+        // worth as the silo's free GPUs can take bounds the claim.
+        var (slotsPerTrial, gpusPerTrial) = NextTrialNeeds();
+        if (gpusPerTrial > 0) freeSlots = Math.Min(freeSlots, SlotPool<int>.Fit(freeGpus, gpusPerTrial) * slotsPerTrial);
+        if (freeSlots == 0)
+        {
+            // The dispatcher counted this claim as taken: tell it the work is still here.
+            await ReportDemandAsync();
+            return [];
+        }
         if (_search is not null) await ProposeAsync(freeSlots);
         var claims = await store.ClaimTrialsAsync(CampaignId, siloId, freeSlots, lease);
         foreach (var claim in claims)
@@ -70,6 +81,14 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         if (claims.Count > 0) Push();
         await ReportDemandAsync();
         return claims;
+    }
+
+    public async Task<string?> GetWaitingAsync()
+    {
+        if (_campaign is null or { HasEnded: true } || !_trials.Values.Any(t => t.State == TrialState.Queued)) return null;
+        // Fresh: GPUs free up and fill between this campaign's own reports.
+        _capacity = await Dispatcher.GetCapacityAsync();
+        return Waiting();
     }
 
     public Task<PruneVerdict?> ReportEpochsAsync(long trialId, int attempt, IReadOnlyList<TrialEpoch> epochs) =>
@@ -256,16 +275,18 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     private async Task ReportDemandAsync()
     {
         if (_campaign is null) return;
-        var queued = _trials.Values.Where(t => t.State == TrialState.Queued).OrderBy(t => t.Index).ToList();
+        var queued = _trials.Values.Count(t => t.State == TrialState.Queued);
         // A search's work also counts the trials its sampler has yet to propose.
         var proposable = _search is null || _sealed ? 0 : _search.Room(StartedAt(_campaign), DateTimeOffset.UtcNow);
+        var (slotsPerTrial, gpusPerTrial) = NextTrialNeeds();
         var demand = new CampaignDemand(
             CampaignId,
-            _campaign.HasEnded ? 0 : queued.Count + proposable,
-            queued.Count > 0 ? queued[0].Slots : _searchSpec?.Resources.Slots ?? 1,
+            _campaign.HasEnded ? 0 : queued + proposable,
+            slotsPerTrial,
             _trials.Values.Where(t => t.State == TrialState.Running).Sum(t => t.Slots),
             _campaign.CreatedAt,
-            CommandOf(_campaign));
+            CommandOf(_campaign),
+            gpusPerTrial);
         try
         {
             var capacity = await Dispatcher.UpdateDemandAsync(demand);
@@ -280,6 +301,18 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
             // The dispatcher is moving (its silo died); the next change or the periodic refresh reports again.
             LogDemandFailed(CampaignId, e.Message);
         }
+    }
+
+    /// <summary>What its next queued trial needs (a search's next one is its spec's resources).</summary>
+    private (int Slots, int Gpus) NextTrialNeeds() =>
+        _trials.Values.Where(t => t.State == TrialState.Queued).OrderBy(t => t.Index).Select(t => (t.Slots, t.Gpus)).FirstOrDefault() is { Slots: > 0 } next
+            ? next
+            : (_searchSpec?.Resources.Slots ?? 1, _searchSpec?.Resources.Gpus ?? 0);
+
+    private string? Waiting()
+    {
+        var (slots, gpus) = NextTrialNeeds();
+        return _capacity.Waiting(slots, gpus);
     }
 
     private void Push()
@@ -297,8 +330,7 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
         var progress = CampaignProgress.Of(_trials.Values);
         var standing = _search?.Standing();
         if (campaign.HasEnded) return new CampaignUpdate(campaign, progress, _capacity.Slots, null, null, _sequence, standing);
-        var nextSlots = _trials.Values.Where(t => t.State == TrialState.Queued).Select(t => t.Slots).DefaultIfEmpty(1).Min();
-        var waiting = progress.Queued > 0 ? _capacity.WhyNot(nextSlots) : null;
+        var waiting = progress.Queued > 0 ? Waiting() : null;
         return new CampaignUpdate(campaign, progress, _capacity.Slots,
             RemainingTime.Estimate(_trials.Values, _capacity.Slots, DateTimeOffset.UtcNow, Unplanned()), waiting, _sequence, standing);
     }

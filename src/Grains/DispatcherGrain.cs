@@ -53,7 +53,7 @@ internal sealed partial class DispatcherGrain(
         var known = _silos.TryGetValue(report.SiloId, out var entry);
         if (!known) LogSiloJoined(report.SiloId, report.Host, report.Slots.Count);
         _silos[report.SiloId] = (report, DateTimeOffset.UtcNow, (known && entry.Stopping) || report.Draining);
-        return Task.FromResult(!report.Draining && _demand.Values.Any(d => d.SlotsPerTrial <= report.FreeSlots && report.Runs(d.Command)));
+        return Task.FromResult(!report.Draining && _demand.Values.Any(d => Fits(d, report.FreeSlots, report.FreeGpus) && report.Runs(d.Command)));
     }
 
     public Task SiloStoppingAsync(string siloId)
@@ -72,7 +72,7 @@ internal sealed partial class DispatcherGrain(
         await RecoverAsync(dead, $"silo {string.Join(", ", dead)} was declared dead by the cluster");
     }
 
-    public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots)
+    public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots, int freeGpus)
     {
         var known = _silos.TryGetValue(siloId, out var silo);
         if (known && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
@@ -82,7 +82,7 @@ internal sealed partial class DispatcherGrain(
         while (freeSlots > 0)
         {
             var next = _demand.Values
-                .Where(d => d.QueuedTrials > 0 && d.SlotsPerTrial <= freeSlots && (report?.Runs(d.Command) ?? d.Command is null))
+                .Where(d => d.QueuedTrials > 0 && Fits(d, freeSlots, freeGpus) && (report?.Runs(d.Command) ?? d.Command is null))
                 .OrderBy(d => d.RunningSlots).ThenBy(d => d.CreatedAt).ThenBy(d => d.CampaignId)
                 .FirstOrDefault();
             if (next is null) break;
@@ -90,6 +90,7 @@ internal sealed partial class DispatcherGrain(
             _demand[next.CampaignId] = next with { QueuedTrials = next.QueuedTrials - 1, RunningSlots = next.RunningSlots + next.SlotsPerTrial };
             granted[next.CampaignId] = granted.GetValueOrDefault(next.CampaignId) + next.SlotsPerTrial;
             freeSlots -= next.SlotsPerTrial;
+            freeGpus -= next.GpusPerTrial;
         }
         PublishQueued();
         return Task.FromResult<IReadOnlyList<WorkTicket>>([.. granted.Select(g => new WorkTicket(g.Key, g.Value))]);
@@ -124,14 +125,21 @@ internal sealed partial class DispatcherGrain(
         var unreported = membership.CurrentSnapshot.Members.Values
             .Count(m => m.Status == SiloStatus.Active && live.All(r => r.SiloId != m.SiloAddress.ToParsableString()));
         return new ClusterCapacity(live.Count, live.Sum(r => r.Slots.Count), live.Select(r => r.Slots.Count).DefaultIfEmpty(0).Max(), unreported,
-            [.. live.SelectMany(r => r.Commands ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)]);
+            [.. live.SelectMany(r => r.Commands ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)],
+            live.Sum(r => r.Gpus?.Count ?? 0), live.Select(r => r.Gpus?.Count ?? 0).DefaultIfEmpty(0).Max(),
+            live.Select(r => r.FreeGpus).DefaultIfEmpty(0).Max());
     }
 
     private void WakeSilos(CampaignDemand demand)
     {
         foreach (var (report, _, stopping) in LiveSilos())
-            if (!stopping && report.FreeSlots >= demand.SlotsPerTrial && report.Runs(demand.Command)) GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
+            if (!stopping && Fits(demand, report.FreeSlots, report.FreeGpus) && report.Runs(demand.Command))
+                GrainFactory.GetGrain<ISiloGrain>(report.SiloId).WorkAvailableAsync().Ignore();
     }
+
+    /// <summary>Whether the campaign's next trial fits a silo's free CPU slots and GPU places (the silo's pools decide for certain when it claims).</summary>
+    private static bool Fits(CampaignDemand demand, int freeSlots, int freeGpus) =>
+        demand.SlotsPerTrial <= freeSlots && demand.GpusPerTrial <= freeGpus;
 
     private void PublishQueued() => metrics.SetQueued(_demand.Values.Sum(d => (long)d.QueuedTrials));
 

@@ -37,10 +37,14 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
             return Accepted(SubmitOutcome.Resumed, unfinished, submission);
         }
 
-        var slotsPerTrial = submission.Spec.Resources.Slots;
-        if ((await Dispatcher.GetCapacityAsync()).WhyNot(slotsPerTrial) is { } whyNot)
+        var resources = submission.Spec.Resources;
+        var capacity = await Dispatcher.GetCapacityAsync();
+        if (capacity.WhyNot(resources.Slots) is { } whyNot)
             return SubmitResult.Refused(SubmitOutcome.CannotRun,
                 [$"{request.SpecName}: resources.slots: {whyNot}, so no silo of this cluster could ever run it; lower resources.slots (or training.threads) or add a larger silo"]);
+        if (capacity.WhyNot(resources.Slots, resources.Gpus) is { } noGpus)
+            return SubmitResult.Refused(SubmitOutcome.CannotRun,
+                [$"{request.SpecName}: resources.gpus: {noGpus}, so no silo of this cluster could ever run it; lower resources.gpus or add silos with GPUs (docs/silo.md, GPUs)"]);
 
         if (submission.Spec.Trainer.Command is { } alias && (await Dispatcher.GetCapacityAsync()).WhyNotCommand(alias) is { } notAllowed)
             return SubmitResult.Refused(SubmitOutcome.CannotRun, [$"{request.SpecName}: trainer: {notAllowed}"]);
@@ -54,7 +58,12 @@ internal sealed partial class FarmGrain(IFarmStore store, ILogger<FarmGrain> log
 
     public Task<IReadOnlyList<CampaignListing>> ListCampaignsAsync() => StoreQueries.ListAsync(store);
 
-    public Task<CampaignStatus?> GetStatusAsync(long campaignId) => StoreQueries.StatusAsync(store, campaignId);
+    public async Task<CampaignStatus?> GetStatusAsync(long campaignId)
+    {
+        var status = await StoreQueries.StatusAsync(store, campaignId);
+        if (status is null || status.Progress.Queued == 0) return status;
+        return status with { Waiting = await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GetWaitingAsync() };
+    }
 
     public Task<CampaignResultsData?> GetResultsDataAsync(long campaignId) => StoreQueries.ResultsAsync(store, campaignId);
 

@@ -44,6 +44,8 @@ internal static class ClusterConfiguration
                 });
                 silo.ConfigureEndpoints(settings.Address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
             }
+            // The membership table's silo name: the pod's name in Kubernetes, so a row points at the pod to look at.
+            silo.Configure<SiloOptions>(options => options.SiloName = settings.Name);
             silo.AddActivityPropagation();
             addFarm(silo);
         });

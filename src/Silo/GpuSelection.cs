@@ -5,7 +5,7 @@ namespace EnsembleFarm.Silo;
 /// <summary>
 /// Which GPUs a silo offers (<c>--gpus</c>): those <c>nvidia-smi</c> finds (<see cref="Auto"/>, the default: a machine
 /// without NVIDIA GPUs offers none), <see cref="None"/>, or the listed device ids (what <c>CUDA_VISIBLE_DEVICES</c>
-/// would name). Only the setting: finding the GPUs and placing trials on them is the GPU-aware silo's.
+/// would name). <see cref="GpuDetection"/> turns it into the GPUs the silo offers.
 /// </summary>
 public readonly record struct GpuSelection
 {

@@ -28,6 +28,13 @@ public static class SiloHost
     public const string ReadyPath = "/health/ready";
 
     /// <summary>
+    /// How long a stopping silo allows itself after the drain timeout to write what is left and leave the cluster: a
+    /// supervisor's grace period (Kubernetes' terminationGracePeriodSeconds, systemd's TimeoutStopSec) must exceed the
+    /// drain timeout plus this, or it kills the silo before it is done.
+    /// </summary>
+    public static readonly TimeSpan AfterDrain = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Creates or upgrades the store's tables (and, on PostgreSQL, Orleans' membership tables), then exits: the step a
     /// deployment runs before its silos start (a Kubernetes init container), so a schema problem shows there, once.
     /// </summary>
@@ -39,7 +46,7 @@ public static class SiloHost
         ConfigureTelemetry(builder);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Address, settings.HttpPort));
         // The host must wait for the drain (and the writes after it) before it gives up on the silo.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout + AfterDrain);
         builder.Services
             .AddSingleton(store)
             .AddSingleton<DatasetCache>(_ => new DatasetCache());
@@ -61,9 +68,13 @@ public static class SiloHost
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 
+        var (gpus, gpuDescription) = await GpuDetection.DetectAsync(settings.Gpus);
         await ClusterConfiguration.ConfigureAsync(builder, settings, silo => silo.AddEnsembleFarm(runner =>
         {
             runner.Slots = [.. Enumerable.Range(0, settings.Slots).Select(i => $"cpu{i}")];
+            runner.Gpus = gpus;
+            runner.TrialsPerGpu = settings.TrialsPerGpu;
+            runner.Host = settings.Name;
             runner.Lease = settings.Lease;
             runner.Drain = settings.Drain;
             runner.DrainTimeout = settings.DrainTimeout;
@@ -71,6 +82,7 @@ public static class SiloHost
         }));
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GpuDetection)).LogInformation("{Gpus}", gpuDescription);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

@@ -14,6 +14,7 @@ namespace EnsembleFarm.Silo;
 /// PostgreSQL connection string gives a cluster whose membership lives in the same database.
 /// </summary>
 /// <param name="Store">The store location (<see cref="FarmStoreFactory"/>); null: <c>$ENSEMBLEFARM_STORE</c>, else ./.farm/farm.db.</param>
+/// <param name="Name">The silo's name: Orleans' silo name (its membership row) and the host <c>farm silos</c> shows (a pod's name in Kubernetes).</param>
 /// <param name="Address">The IP address the silo listens on and tells other silos and clients (a pod's IP in Kubernetes).</param>
 /// <param name="HttpPort">The health endpoints' port (<c>/health/live</c>, <c>/health/ready</c>).</param>
 /// <param name="Gpus">The GPUs this silo offers.</param>
@@ -26,6 +27,7 @@ public sealed record SiloSettings(
     string? Store,
     int Slots,
     string ClusterId,
+    string Name,
     IPAddress Address,
     int SiloPort,
     int GatewayPort,
@@ -51,6 +53,8 @@ public sealed record SiloSettings(
     public static readonly SiloSetting SlotsSetting = new("EnsembleFarm:Silo:Slots", "--slots", "Slots (cores) of this silo", "the machine's cores");
     public static readonly SiloSetting ClusterIdSetting = new("EnsembleFarm:Silo:ClusterId", "--cluster-id",
         "The cluster's name: silos and clients sharing a database must agree on it", DefaultClusterId);
+    public static readonly SiloSetting NameSetting = new("EnsembleFarm:Silo:Name", "--name",
+        "The silo's name in the cluster's membership and in 'farm silos' (a pod's name in Kubernetes)", "the machine's host name");
     public static readonly SiloSetting AddressSetting = new("EnsembleFarm:Silo:Address", "--address",
         "IP address to listen on and advertise to other silos and clients", "127.0.0.1");
     public static readonly SiloSetting SiloPortSetting = new("EnsembleFarm:Silo:SiloPort", "--silo-port", "Port for silo-to-silo traffic", $"{DefaultSiloPort}");
@@ -90,7 +94,7 @@ public sealed record SiloSettings(
 
     public static IReadOnlyList<SiloSetting> All { get; } =
     [
-        StoreSetting, SlotsSetting, ClusterIdSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting,
+        StoreSetting, SlotsSetting, ClusterIdSetting, NameSetting, AddressSetting, SiloPortSetting, GatewayPortSetting, HttpPortSetting, LeaseSetting, DrainSetting,
         DrainTimeoutSetting, TrainerSetting, GpusSetting, TrialsPerGpuSetting, TrainerMemorySetting, TrainerTimeoutSetting, TrainerGraceSetting,
     ];
 
@@ -110,6 +114,7 @@ public sealed record SiloSettings(
         var store = Value(configuration, StoreSetting) ?? Environment.GetEnvironmentVariable(FarmPaths.StoreVariable);
         var slots = Parse(configuration, SlotsSetting, errors, Environment.ProcessorCount, PositiveInt);
         var clusterId = Value(configuration, ClusterIdSetting) ?? DefaultClusterId;
+        var name = Value(configuration, NameSetting) ?? Environment.MachineName;
         var address = Parse(configuration, AddressSetting, errors, IPAddress.Loopback,
             text => IPAddress.TryParse(text, out var ip) ? (true, ip) : (false, IPAddress.Loopback), "an IP address such as 10.0.0.5");
         var siloPort = Parse(configuration, SiloPortSetting, errors, DefaultSiloPort, Port, "a port from 1 to 65535");
@@ -137,7 +142,7 @@ public sealed record SiloSettings(
         if (new[] { siloPort, gatewayPort, httpPort }.Distinct().Count() < 3)
             errors.Add($"{SiloPortSetting.Flag} ({siloPort}), {GatewayPortSetting.Flag} ({gatewayPort}) and {HttpPortSetting.Flag} ({httpPort}) must differ");
         if (errors.Count > 0) return (null, errors);
-        return (new SiloSettings(string.IsNullOrWhiteSpace(store) ? null : store, slots, clusterId, address, siloPort, gatewayPort, httpPort, lease, drain,
+        return (new SiloSettings(string.IsNullOrWhiteSpace(store) ? null : store, slots, clusterId, name, address, siloPort, gatewayPort, httpPort, lease, drain,
             drainTimeout, trainer, gpus, trialsPerGpu, commands, trainerMemory, trainerTimeout, trainerGrace), []);
     }
 

@@ -116,6 +116,12 @@ public interface IFarmStore : IAsyncDisposable
     /// </summary>
     Task<bool> PruneTrialAsync(TrialLease lease, int step, string reason, CancellationToken ct = default);
 
+    /// <summary>
+    /// Records the GPUs of its silo that a running attempt was given (device ids, as CUDA_VISIBLE_DEVICES names them),
+    /// so that a result can be traced to the device it ran on. Fenced; false when the attempt is no longer current.
+    /// </summary>
+    Task<bool> RecordAttemptGpusAsync(TrialLease lease, IReadOnlyList<int> devices, CancellationToken ct = default);
+
     /// <summary>Gives an unfinished trial back to the queue without spending an attempt (a draining silo). Fenced.</summary>
     Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default);
 

@@ -34,9 +34,9 @@ public sealed partial class PostgresFarmStore
 
     /// <summary>Inserts the trials given as the arrays <see cref="TrialColumnsOf"/> names, for the campaign <c>@id</c>.</summary>
     private const string InsertTrialsSql = """
-        INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots, attributes_json)
-        SELECT @id, t.idx, 'queued', t.params, t.split, t.init, t.slots, t.attributes
-        FROM unnest(@idx, @params, @split, @init, @slots, @attributes) AS t(idx, params, split, init, slots, attributes);
+        INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots, attributes_json, gpus)
+        SELECT @id, t.idx, 'queued', t.params, t.split, t.init, t.slots, t.attributes, t.gpus
+        FROM unnest(@idx, @params, @split, @init, @slots, @attributes, @gpus) AS t(idx, params, split, init, slots, attributes, gpus);
         """;
 
     private static (string Name, object? Value)[] TrialColumnsOf(IReadOnlyList<NewTrial> trials) =>
@@ -46,6 +46,7 @@ public sealed partial class PostgresFarmStore
         ("init", trials.Select(t => StoreCodec.SeedToColumn(t.InitSeed)).ToArray()),
         ("slots", trials.Select(t => t.Slots).ToArray()),
         ("attributes", trials.Select(t => t.AttributesJson).ToArray()),
+        ("gpus", trials.Select(t => t.Gpus).ToArray()),
     ];
 
     public Task<bool> SealCampaignAsync(long campaignId, CancellationToken ct = default) =>

@@ -199,6 +199,20 @@ public sealed partial class PostgresFarmStore
         }, ct);
     }
 
+    public Task<bool> RecordAttemptGpusAsync(TrialLease lease, IReadOnlyList<int> devices, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        var text = StoreValidation.GpuDevices(devices);
+        // Repeating it writes the same value: safe to retry.
+        return WriteAsync(async session =>
+        {
+            if (!await IsCurrentAsync(session, lease, "FOR SHARE").ConfigureAwait(false)) return false;
+            await session.ExecuteAsync("UPDATE trial_attempts SET gpu_devices = @devices WHERE trial_id = @trial AND attempt = @attempt;",
+                ("devices", text), ("trial", lease.TrialId), ("attempt", lease.Attempt)).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
     public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);

@@ -122,6 +122,10 @@ internal static class PostgresSchema
             ALTER TABLE trial_attempts ADD CONSTRAINT trial_attempts_outcome_check
                 CHECK (outcome IN ('completed','failed','released','expired','cancelled','pruned'));
             """),
+        new(3, "trials ask for GPUs; attempts keep the GPUs they ran on", """
+            ALTER TABLE trials ADD COLUMN gpus integer NOT NULL DEFAULT 0;
+            ALTER TABLE trial_attempts ADD COLUMN gpu_devices text;
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

@@ -44,10 +44,10 @@ public sealed partial class SqliteFarmStore
     private static void InsertTrials(SqliteConnection connection, SqliteTransaction transaction, long campaignId, IReadOnlyList<NewTrial> trials)
     {
         using var insertTrial = Command(connection, transaction, """
-            INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots, attributes_json)
-            VALUES (@campaign, @idx, 'queued', @params, @split, @init, @slots, @attributes);
+            INSERT INTO trials (campaign_id, idx, state, params_json, split_seed, init_seed, slots, attributes_json, gpus)
+            VALUES (@campaign, @idx, 'queued', @params, @split, @init, @slots, @attributes, @gpus);
             """,
-            ("@campaign", campaignId), ("@idx", 0), ("@params", ""), ("@split", 0L), ("@init", 0L), ("@slots", 0), ("@attributes", null));
+            ("@campaign", campaignId), ("@idx", 0), ("@params", ""), ("@split", 0L), ("@init", 0L), ("@slots", 0), ("@attributes", null), ("@gpus", 0));
         foreach (var trial in trials)
         {
             insertTrial.Parameters["@idx"].Value = trial.Index;
@@ -55,6 +55,7 @@ public sealed partial class SqliteFarmStore
             insertTrial.Parameters["@split"].Value = StoreCodec.SeedToColumn(trial.SplitSeed);
             insertTrial.Parameters["@init"].Value = StoreCodec.SeedToColumn(trial.InitSeed);
             insertTrial.Parameters["@slots"].Value = trial.Slots;
+            insertTrial.Parameters["@gpus"].Value = trial.Gpus;
             insertTrial.Parameters["@attributes"].Value = (object?)trial.AttributesJson ?? DBNull.Value;
             insertTrial.ExecuteNonQuery();
         }

@@ -172,6 +172,19 @@ public sealed partial class SqliteFarmStore
         }, ct));
     }
 
+    public Task<bool> RecordAttemptGpusAsync(TrialLease lease, IReadOnlyList<int> devices, CancellationToken ct = default)
+    {
+        StoreValidation.ValidateLease(lease);
+        var text = StoreValidation.GpuDevices(devices);
+        return AsTask(() => Write((connection, transaction, _) =>
+        {
+            if (!IsCurrent(connection, transaction, lease)) return false;
+            Execute(connection, transaction, "UPDATE trial_attempts SET gpu_devices = @devices WHERE trial_id = @trial AND attempt = @attempt;",
+                ("@devices", text), ("@trial", lease.TrialId), ("@attempt", lease.Attempt));
+            return true;
+        }, ct));
+    }
+
     public Task<bool> ReleaseTrialAsync(TrialLease lease, CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);

@@ -140,6 +140,10 @@ internal static class SqliteSchema
             ALTER TABLE trial_attempts_v3 RENAME TO trial_attempts;
             CREATE INDEX ix_attempts_unnotified ON trial_attempts (silo_id) WHERE owner_notified = 0;
             """),
+        new(4, "trials ask for GPUs; attempts keep the GPUs they ran on", """
+            ALTER TABLE trials ADD COLUMN gpus INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE trial_attempts ADD COLUMN gpu_devices TEXT;
+            """),
     ];
 
     /// <summary>

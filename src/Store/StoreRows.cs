@@ -19,12 +19,12 @@ internal static class StoreRows
     /// <summary>A trial's columns, from a table aliased <c>t</c>, in the order <see cref="ReadTrial"/> reads them.</summary>
     public const string TrialColumns =
         "t.id, t.campaign_id, t.idx, t.state, t.attempt, t.params_json, t.split_seed, t.init_seed, t.slots, " +
-        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error, t.pruned_step, t.attributes_json";
+        "t.owner, t.lease_expires_at, t.started_at, t.finished_at, t.error, t.pruned_step, t.attributes_json, t.gpus";
 
-    public const int TrialColumnCount = 16;
+    public const int TrialColumnCount = 17;
 
     /// <summary>An attempt's columns, in the order <see cref="ReadAttempt"/> reads them.</summary>
-    public const string AttemptColumns = "trial_id, attempt, silo_id, started_at, ended_at, outcome, error";
+    public const string AttemptColumns = "trial_id, attempt, silo_id, started_at, ended_at, outcome, error, gpu_devices";
 
     public static CampaignRecord ReadCampaign(DbDataReader reader, int first) => new(
         Id: reader.GetInt64(first),
@@ -57,7 +57,8 @@ internal static class StoreRows
         FinishedAt: NullableTime(reader, first + 12),
         Error: NullableString(reader, first + 13),
         PrunedStep: reader.IsDBNull(first + 14) ? null : reader.GetInt32(first + 14),
-        AttributesJson: NullableString(reader, first + 15));
+        AttributesJson: NullableString(reader, first + 15),
+        Gpus: reader.GetInt32(first + 16));
 
     /// <summary>A trial read with <see cref="TrialColumns"/> then <see cref="CampaignColumns"/>, as a claim hands it out.</summary>
     public static ClaimedTrial ReadClaimedTrial(DbDataReader reader, string siloId)
@@ -74,7 +75,8 @@ internal static class StoreRows
         reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), StoreCodec.FromUnixMs(reader.GetInt64(3)),
         NullableTime(reader, 4),
         NullableString(reader, 5) is { } outcome ? StoreCodec.Parse<AttemptOutcome>(outcome) : null,
-        NullableString(reader, 6));
+        NullableString(reader, 6),
+        NullableString(reader, 7));
 
     public static string? NullableString(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

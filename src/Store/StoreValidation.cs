@@ -57,6 +57,15 @@ internal static class StoreValidation
         RequireText(lease.SiloId, "TrialLease.SiloId");
     }
 
+    /// <summary>The devices as the store keeps them (<c>0,1</c>): at least one, none negative, none twice.</summary>
+    public static string GpuDevices(IReadOnlyList<int> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        if (devices.Count == 0 || devices.Any(d => d < 0) || devices.Distinct().Count() != devices.Count)
+            throw new ArgumentException($"GPU devices must be distinct non-negative ids, at least one: [{string.Join(", ", devices)}]", nameof(devices));
+        return string.Join(',', devices);
+    }
+
     public static void ValidateOutcome(TrialOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);

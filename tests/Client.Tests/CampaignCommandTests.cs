@@ -120,6 +120,6 @@ public sealed class CampaignCommandTests(FarmFixture fixture) : IClassFixture<Fa
         Assert.Equal(FarmExitCodes.Ok, run.ExitCode);
         Assert.Contains("2 (cpu0,cpu1)", run.Output);
         // Other tests of the class share the silo: how many slots are free now is theirs to decide.
-        Assert.Matches(@"1 silos, 2 slots, [012] free\n$", run.Output);
+        Assert.Matches(@"1 silos, 2 slots, [012] free; 0 GPUs, 0 free GPU places\n$", run.Output);
     }
 }

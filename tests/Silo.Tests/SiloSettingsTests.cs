@@ -24,7 +24,7 @@ public sealed class SiloSettingsTests
 
         Assert.Empty(errors);
         Assert.Equal(
-            new SiloSettings(settings!.Store, Environment.ProcessorCount, FarmDefaults.ClusterId, IPAddress.Loopback, FarmDefaults.SiloPort,
+            new SiloSettings(settings!.Store, Environment.ProcessorCount, FarmDefaults.ClusterId, Environment.MachineName, IPAddress.Loopback, FarmDefaults.SiloPort,
                 FarmDefaults.GatewayPort, FarmDefaults.HttpPort, TimeSpan.FromSeconds(30), DrainMode.Finish, TimeSpan.FromSeconds(60)),
             settings);
         Assert.False(settings.IsCluster);
@@ -39,6 +39,7 @@ public sealed class SiloSettingsTests
             ["EnsembleFarm:Store"] = "Host=db;Username=farm;Password=x;Database=farm",
             ["EnsembleFarm:Silo:Slots"] = "8",
             ["EnsembleFarm:Silo:ClusterId"] = "physics",
+            ["EnsembleFarm:Silo:Name"] = "farm-silo-7d9c-x2",
             ["EnsembleFarm:Silo:Address"] = "10.1.2.3",
             ["EnsembleFarm:Silo:SiloPort"] = "31000",
             ["EnsembleFarm:Silo:GatewayPort"] = "31001",
@@ -56,7 +57,7 @@ public sealed class SiloSettingsTests
 
         Assert.Empty(errors);
         Assert.Equal(
-            new SiloSettings("Host=db;Username=farm;Password=x;Database=farm", 3, "physics", IPAddress.Parse("10.1.2.3"), 31000, 31001, 31002,
+            new SiloSettings("Host=db;Username=farm;Password=x;Database=farm", 3, "physics", "farm-silo-7d9c-x2", IPAddress.Parse("10.1.2.3"), 31000, 31001, 31002,
                 TimeSpan.FromMinutes(2), DrainMode.Release, TimeSpan.FromSeconds(5), SiloTrainer.BuiltIn, GpuSelection.Of(2, 0), 2),
             settings! with { Commands = null });
         Assert.True(settings.IsCluster);

@@ -781,6 +781,32 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(id, Ct))!.State);
     }
 
+    [Fact]
+    public async Task GpuTrials_KeepTheGpusTheyAskFor_AndEachAttemptTheDevicesItRanOn_Fenced()
+    {
+        var store = await NewStoreAsync();
+        var id = await store.CreateCampaignAsync(Campaign(),
+            [new NewTrial(0, "{}", 1, 101, Slots: 2, Gpus: 2), new NewTrial(1, "{}", 2, 102)], Ct);
+        var added = await store.AddTrialsAsync((await store.CreateCampaignAsync(Campaign("search") with { OpenEnded = true }, [], Ct)),
+            [new NewTrial(0, "{}", 3, 103, Gpus: 1)], Ct);
+        Assert.Equal(1, Assert.Single(added).Gpus);
+
+        var claims = (await store.ClaimTrialsAsync(id, "silo-a", 3, Lease, Ct)).OrderBy(c => c.Trial.Index).ToList();
+
+        Assert.Equal([2, 0], claims.Select(c => c.Trial.Gpus));
+        Assert.True(await store.RecordAttemptGpusAsync(claims[0].Lease, [3, 1], Ct));
+        Assert.False(await store.RecordAttemptGpusAsync(claims[0].Lease with { SiloId = "silo-b" }, [0], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RecordAttemptGpusAsync(claims[0].Lease, [1, 1], Ct));
+        Assert.True(await store.FailTrialAsync(claims[0].Lease, "out of GPU memory", retryable: true, Ct));
+        var retry = Assert.Single(await store.ClaimTrialsAsync(id, "silo-b", 2, Lease, Ct));
+        Assert.True(await store.RecordAttemptGpusAsync(retry.Lease, [0, 1], Ct));
+
+        Assert.Equal([("silo-a", "3,1"), ("silo-b", "0,1")],
+            (await store.GetAttemptsAsync(claims[0].Trial.Id, Ct)).Select(a => (a.SiloId, a.GpuDevices)));
+        Assert.Null(Assert.Single(await store.GetAttemptsAsync(claims[1].Trial.Id, Ct)).GpuDevices);
+        Assert.Equal(2, (await store.GetTrialAsync(claims[0].Trial.Id, Ct))!.Gpus);
+    }
+
     // Concurrency --------------------------------------------------------------------------------
 
     [Fact]

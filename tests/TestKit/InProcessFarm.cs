@@ -44,9 +44,12 @@ public sealed class InProcessFarm : IAsyncDisposable
     /// The folder of the store and data, kept after the farm: a farm started again on it resumes what the last one left.
     /// Null: a folder of the farm's own, deleted with it.
     /// </param>
+    /// <param name="gpus">The GPU device ids of each silo, in the order they start (listed ids: no hardware needed); null: none.</param>
     public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release,
-        Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null, IReadOnlyList<string>? commands = null)
+        Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null, IReadOnlyList<string>? commands = null,
+        IReadOnlyList<IReadOnlyList<int>>? gpus = null)
     {
+        var configured = -1;
         var ownsFolder = folder is null;
         folder ??= new TempFolder("farm-grains-");
         var store = new SqliteFarmStore(folder["farm.db"]);
@@ -59,6 +62,7 @@ public sealed class InProcessFarm : IAsyncDisposable
             silo.AddEnsembleFarm(runner =>
             {
                 runner.Slots = [.. Enumerable.Range(0, slotsPerSilo).Select(i => $"cpu{i}")];
+                runner.Gpus = gpus?[Interlocked.Increment(ref configured)] ?? [];
                 runner.ReportInterval = TimeSpan.FromMilliseconds(250);
                 runner.Drain = drain;
                 runner.DrainTimeout = TimeSpan.FromSeconds(2);

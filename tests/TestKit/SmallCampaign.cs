@@ -29,7 +29,7 @@ public static class SmallCampaign
     /// <summary>The spec's YAML text, for a data set file in the spec's folder.</summary>
     /// <param name="fromSearch">The search whose best <c>Top</c> configurations the members train (<c>ensemble.from_search</c>).</param>
     public static string SpecYaml(int members, int epochs = 5, string name = "small", string dataset = "small.csv", int retries = 1,
-        int slots = 1, int hidden = 8, ulong seed = 7, double learningRate = 0.1, (long Campaign, int Top)? fromSearch = null) => $"""
+        int slots = 1, int hidden = 8, ulong seed = 7, double learningRate = 0.1, (long Campaign, int Top)? fromSearch = null, int gpus = 0) => $"""
         name: {name}
         kind: ensemble
         seed: {seed}
@@ -50,6 +50,7 @@ public static class SmallCampaign
           members: {members}{(fromSearch is { } from ? $"\n  from_search: {{campaign: {from.Campaign}, top: {from.Top}}}" : "")}
         resources:
           slots: {slots}
+          gpus: {gpus}
         retries: {retries}
         """;
 

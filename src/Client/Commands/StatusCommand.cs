@@ -19,7 +19,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show a campaign's state and its trials") { id };
         command.SetAction((parse, ct) => cli.RunWithFarmAsync(parse, FarmNeed.ReadsOnly, async (farm, token) =>
         {
-            var (campaign, progress, trials) = await farm.StatusAsync(parse.GetValue(id), token) ?? throw FarmCli.NotFound(parse.GetValue(id));
+            var (campaign, progress, trials, waiting) = await farm.StatusAsync(parse.GetValue(id), token) ?? throw FarmCli.NotFound(parse.GetValue(id));
             var console = cli.Environment.CreateConsole();
             console.WriteLine($"campaign {campaign.Id} '{campaign.Name}' ({campaign.Kind}, {campaign.Task}): {Formats.State(campaign.State)}");
             console.WriteLine($"  created {Formats.Time(campaign.CreatedAt)}, started {Formats.Time(campaign.StartedAt)}, finished {Formats.Time(campaign.FinishedAt)}");
@@ -27,6 +27,7 @@ internal static class StatusCommand
             console.WriteLine($"  trials {progress.Total}: {Formats.Counts(progress)}");
             if (StoredSpec.IsSearch(campaign)) await WriteSearchAsync(console, farm, campaign, progress, token);
             if (campaign.Error is not null) console.WriteLine($"  error: {campaign.Error}");
+            if (waiting is not null) console.WriteLine($"  waiting: {waiting}");
             console.Write(TrialTable(console, trials));
             return FarmExitCodes.Ok;
         }, ct));
@@ -57,12 +58,12 @@ internal static class StatusCommand
 
     private static Table TrialTable(IAnsiConsole console, IReadOnlyList<TrialRecord> trials)
     {
-        var table = Tables.Create(console, "#", "state", "attempt", "silo", "started", "duration", "error");
+        var table = Tables.Create(console, "#", "state", "attempt", "silo", "gpus", "started", "duration", "error");
         foreach (var trial in trials.OrderBy(t => t.Index))
         {
             var duration = trial.StartedAt is { } started ? (trial.FinishedAt ?? DateTimeOffset.UtcNow) - started : (TimeSpan?)null;
             table.Row(trial.Index.ToString(), Formats.State(trial.State), trial.Attempt.ToString(), trial.Owner ?? "-",
-                Formats.Time(trial.StartedAt), Formats.Duration(duration), trial.Error ?? "");
+                trial.Gpus == 0 ? "-" : trial.Gpus.ToString(), Formats.Time(trial.StartedAt), Formats.Duration(duration), trial.Error ?? "");
         }
         return table;
     }

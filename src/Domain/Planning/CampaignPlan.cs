@@ -70,7 +70,8 @@ public sealed record CampaignPlan(CampaignTestSet TestSet, IReadOnlyList<NewTria
         for (var i = 0; i < trials.Length; i++)
         {
             var stream = 2UL * (ulong)i;
-            trials[i] = new NewTrial(i, parameterSets[i / ensemble.Members], Rng.Derive(spec.Seed, stream), Rng.Derive(spec.Seed, stream + 1), spec.Resources.Slots);
+            trials[i] = new NewTrial(i, parameterSets[i / ensemble.Members], Rng.Derive(spec.Seed, stream), Rng.Derive(spec.Seed, stream + 1), spec.Resources.Slots,
+                Gpus: spec.Resources.Gpus);
         }
         return new CampaignPlan(testSet, trials);
     }

@@ -42,6 +42,6 @@ public static class SearchTrials
         ArgumentNullException.ThrowIfNull(parameters);
         if (spec.Search!.Space.Check(parameters) is { Count: > 0 } problems)
             throw new ArgumentException($"trial {trialNumber}'s parameters do not belong to the search space: {string.Join("; ", problems)}", nameof(parameters));
-        return new NewTrial(trialNumber, SearchParameters.ToJson(parameters), splitSeed, initSeed, spec.Resources.Slots);
+        return new NewTrial(trialNumber, SearchParameters.ToJson(parameters), splitSeed, initSeed, spec.Resources.Slots, Gpus: spec.Resources.Gpus);
     }
 }

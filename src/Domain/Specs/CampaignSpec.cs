@@ -96,8 +96,9 @@ public sealed record DatasetSpec(
 /// <param name="Stratified">Keep each class's share in the test part (classification only).</param>
 public sealed record TestPartSpec(double Fraction, ulong Seed, bool Stratified);
 
-/// <param name="Slots">Slots of a silo that one trial occupies (CPU slots or GPUs).</param>
-public sealed record ResourcesSpec(int Slots);
+/// <param name="Slots">CPU slots of a silo that one trial occupies.</param>
+/// <param name="Gpus">GPUs of that silo it occupies as well (0: none; its trainer then sees no GPU).</param>
+public sealed record ResourcesSpec(int Slots, int Gpus = 0);
 
 /// <summary>What trains a campaign's trials (the spec's <c>trainer</c> field).</summary>
 /// <param name="Command">

@@ -21,6 +21,7 @@ public static partial class SpecParser
     internal static readonly IntRange BatchSizeRange = new(1, 1 << 20);
     private static readonly IntRange RetryRange = new(0, 100);
     private static readonly IntRange SlotRange = new(1, 1024);
+    private static readonly IntRange GpuRange = new(0, 64);
     private static readonly IntRange ThreadRange = new(1, 1024);
     internal static readonly IntRange PatienceRange = new(1, 1_000_000);
     private static readonly IntRange CampaignIdRange = new(1, int.MaxValue);
@@ -291,8 +292,9 @@ public static partial class SpecParser
         var resources = root.Mapping("resources");
         if (resources is null) return root.Has("resources") ? null : new ResourcesSpec(trainingThreads);
         var slots = resources.Int("slots", SlotRange);
+        var gpus = resources.Int("gpus", GpuRange);
         resources.RejectUnknownFields();
-        return AnyInvalid(resources, ("slots", slots)) ? null : new ResourcesSpec(slots ?? trainingThreads);
+        return AnyInvalid(resources, ("slots", slots), ("gpus", gpus)) ? null : new ResourcesSpec(slots ?? trainingThreads, gpus ?? 0);
     }
 
     /// <summary>

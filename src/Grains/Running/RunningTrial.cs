@@ -3,7 +3,7 @@ using EnsembleFarm.Store;
 
 namespace EnsembleFarm.Grains.Running;
 
-/// <summary>A trial training on this silo: its claim, the slots it holds, and how to stop it.</summary>
+/// <summary>A trial training on this silo: its claim (with the GPUs it was given), the CPU slots it holds, and how to stop it.</summary>
 internal sealed class RunningTrial(ClaimedTrial claim, IReadOnlyList<string> slots)
 {
     private readonly CancellationTokenSource _cancellation = new();
@@ -12,6 +12,9 @@ internal sealed class RunningTrial(ClaimedTrial claim, IReadOnlyList<string> slo
     public ClaimedTrial Claim => claim;
 
     public IReadOnlyList<string> Slots => slots;
+
+    /// <summary>The device ids of the GPUs it holds (the claim's <see cref="ClaimedTrial.GpuDevices"/>).</summary>
+    public IReadOnlyList<int> Gpus => claim.GpuDevices ?? [];
 
     public Task Completion { get; set; } = Task.CompletedTask;
 

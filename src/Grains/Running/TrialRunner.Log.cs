@@ -6,8 +6,8 @@ namespace EnsembleFarm.Grains.Running;
 // trial id only where an operator would need it to look a row up.
 public sealed partial class TrialRunner
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "silo {SiloId} ready with {Slots} slots")]
-    private partial void LogReady(string siloId, int slots);
+    [LoggerMessage(Level = LogLevel.Information, Message = "silo {SiloId} ready with {Slots} slots and {Gpus}")]
+    private partial void LogReady(string siloId, int slots, string gpus);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "campaign {CampaignId} #{Index} started (attempt {Attempt}, trial id {TrialId}, slots {Slots})")]
     private partial void LogStarted(long campaignId, int index, int attempt, long trialId, string slots);

@@ -31,7 +31,8 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     private readonly FarmMetrics _metrics;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
-    private readonly SlotPool _slots;
+    private readonly SlotPool<string> _slots;
+    private readonly SlotPool<int> _gpus;
     private readonly ConcurrentDictionary<long, RunningTrial> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
@@ -56,7 +57,9 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         _metrics = metrics;
         _lifetime = lifetime;
         _logger = logger;
-        _slots = new SlotPool(_options.Slots);
+        _slots = new SlotPool<string>(_options.Slots);
+        // Each GPU once per trial it may take, round robin, so that trials spread over the GPUs before they share one.
+        _gpus = new SlotPool<int>(Enumerable.Repeat(_options.Gpus, _options.TrialsPerGpu).SelectMany(ids => ids));
     }
 
     /// <summary>This silo's id in the store and the cluster: its address, unique to this process's life.</summary>
@@ -70,7 +73,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
 
     private Task StartAsync(CancellationToken ct)
     {
-        LogReady(SiloId, _options.Slots.Count);
+        LogReady(SiloId, _options.Slots.Count, _options.Gpus.Count == 0 ? "no GPU" : $"GPUs {string.Join(',', _options.Gpus)} × {_options.TrialsPerGpu}");
         _loops = Task.WhenAll(
             Task.Run(() => PullLoopAsync(_stop.Token), CancellationToken.None),
             Task.Run(() => ReportLoopAsync(_stop.Token), CancellationToken.None),
@@ -93,8 +96,8 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
             if (_running.TryGetValue(trialId, out var running)) running.Stop(StopReason.NotOurs);
     }
 
-    public SiloReport Report() => new(SiloId, Environment.MachineName, Environment.ProcessId, _options.Slots, _slots.Free,
-        [.. _running.Keys.Order()], _draining, _startedAt, _options.Commands);
+    public SiloReport Report() => new(SiloId, _options.Host, Environment.ProcessId, _options.Slots, _slots.Free,
+        [.. _running.Keys.Order()], _draining, _startedAt, _options.Commands, _options.Gpus, _options.TrialsPerGpu, _gpus.Free);
 
     private IDispatcherGrain Dispatcher => _grains.GetGrain<IDispatcherGrain>(0);
 
@@ -129,13 +132,13 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     {
         while (!_draining && _storeLost is null && !stop.IsCancellationRequested && _slots.Free > 0)
         {
-            var tickets = await Dispatcher.RequestWorkAsync(SiloId, _slots.Free);
+            var tickets = await Dispatcher.RequestWorkAsync(SiloId, _slots.Free, _gpus.Free);
             var started = 0;
             foreach (var ticket in tickets)
             {
                 var free = Math.Min(ticket.Slots, _slots.Free);
                 if (free == 0 || _draining) break;
-                foreach (var claim in await _grains.GetGrain<ICampaignGrain>(ticket.CampaignId).ClaimAsync(SiloId, free, _options.Lease))
+                foreach (var claim in await _grains.GetGrain<ICampaignGrain>(ticket.CampaignId).ClaimAsync(SiloId, free, _gpus.FreeSlots, _options.Lease))
                 {
                     Start(claim);
                     started++;
@@ -148,12 +151,12 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
 
     private void Start(ClaimedTrial claim)
     {
-        var running = new RunningTrial(claim, _slots.Take(claim.Trial.Slots));
+        var running = new RunningTrial(claim with { GpuDevices = claim.Trial.Gpus == 0 ? [] : _gpus.Take(claim.Trial.Gpus) }, _slots.Take(claim.Trial.Slots));
         _running[claim.Trial.Id] = running;
         _metrics.DispatchLatency.Record(Stopwatch.GetElapsedTime(Interlocked.Read(ref _wokeAt)).TotalMilliseconds);
         _metrics.TrialsStarted.Add(1);
         _metrics.TrialsRunning.Add(1);
-        LogStarted(claim.Campaign.Id, claim.Trial.Index, claim.Lease.Attempt, claim.Trial.Id, string.Join(',', running.Slots));
+        LogStarted(claim.Campaign.Id, claim.Trial.Index, claim.Lease.Attempt, claim.Trial.Id, string.Join(',', running.Slots.Concat(running.Gpus.Select(id => $"gpu{id}"))));
         running.Completion = Task.Run(() => RunAsync(running));
     }
 
@@ -178,6 +181,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         {
             _running.TryRemove(claim.Trial.Id, out _);
             _slots.Return(running.Slots);
+            _gpus.Return(running.Gpus);
             _metrics.TrialsRunning.Add(-1);
             _metrics.TrialsEnded.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         }
@@ -194,6 +198,11 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         var claim = running.Claim;
         var lease = claim.Lease;
         var stopwatch = Stopwatch.StartNew();
+        if (running.Gpus.Count > 0 && !await _store.RecordAttemptGpusAsync(lease, running.Gpus, CancellationToken.None))
+        {
+            LogNoLongerOurs(claim.Campaign.Id, claim.Trial.Index);
+            return "stopped";
+        }
         TrialOutcome outcome;
         try
         {

@@ -29,8 +29,9 @@ public sealed partial class CommandTrainer(CampaignCache campaigns, DatasetCache
 
     private readonly ILogger _logger = logger ?? NullLogger<CommandTrainer>.Instance;
 
+    /// <summary>Trains with the GPUs the silo gave the trial (none: an empty CUDA_VISIBLE_DEVICES, so the child sees no GPU).</summary>
     public Task<TrialOutcome> TrainAsync(ClaimedTrial trial, ITrialProgress progress, CancellationToken ct) =>
-        TrainAsync(trial, progress, new Dictionary<string, string>(), ct);
+        TrainAsync(trial, progress, new Dictionary<string, string> { [GpuVariable] = trial.CudaVisibleDevices }, ct);
 
     /// <param name="environment">
     /// Variables the runner sets for this trial on top of the silo's own, such as <c>CUDA_VISIBLE_DEVICES</c> for the

@@ -157,6 +157,14 @@ public class SpecParserTests
     }
 
     [Fact]
+    public void A_trial_asks_for_gpus_under_resources_and_for_none_by_default()
+    {
+        Assert.Equal(new ResourcesSpec(1, 0), Parse(Header + BinaryDataset).Resources);
+        Assert.Equal(new ResourcesSpec(2, 1), Parse(Header + BinaryDataset + "resources: {slots: 2, gpus: 1}\n").Resources);
+        Assert.Equal("resources.gpus", Assert.Single(Errors(Header + BinaryDataset + "resources: {gpus: -1}\n")).Path);
+    }
+
+    [Fact]
     public void Adam_betas_and_step_schedule_map_to_the_optimizer_and_schedule()
     {
         var spec = Parse(Header + BinaryDataset + """
@@ -263,7 +271,7 @@ public class SpecParserTests
         { Header + BinaryDataset + "retries: 2.5\n", "retries", "must be a whole number from 0 to 100, got '2.5'" },
         { Header + BinaryDataset + "resources: {slots: 0}\n", "resources.slots", "must be a whole number from 1 to 1024, got '0'" },
         { Header + BinaryDataset + "resources: 4\n", "resources", "must be a mapping of fields, got '4'" },
-        { Header + BinaryDataset + "resources: {gpus: 1}\n", "resources.gpus", "unknown field 'gpus'; allowed here: slots" },
+        { Header + BinaryDataset + "resources: {memory: 1}\n", "resources.memory", "unknown field 'memory'; allowed here: slots, gpus" },
         // dataset
         { Header, "dataset", "is required: a mapping with path, target and task" },
         { Header + "dataset: {target: y, task: binary}\n", "dataset.path", "is required: the CSV file, relative to the spec's folder or absolute" },
