@@ -104,7 +104,7 @@ internal static class PredictionPipeline
             }
         }
 
-        Task[] tasks = [Task.Run(Read), .. Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(Predict, TaskCreationOptions.LongRunning))];
+        Task[] tasks = [Task.Run(Read), .. Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(Predict, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
         var rows = 0;
         try
         {

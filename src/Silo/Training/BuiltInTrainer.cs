@@ -20,8 +20,8 @@ public sealed class BuiltInTrainer(CampaignCache campaigns, DatasetCache dataset
     public async Task<TrialOutcome> TrainAsync(ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
     {
         var (spec, testSet) = await campaigns.GetAsync(trial.Campaign);
-        return await Task.Factory.StartNew(
-            () => Train(spec, testSet, trial, progress, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // A dedicated thread on the default scheduler: training must never run on the grain scheduler that called.
+        return await Task.Factory.StartNew(() => Train(spec, testSet, trial, progress, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private TrialOutcome Train(CampaignSpec campaignSpec, CampaignTestSet testSet, ClaimedTrial trial, ITrialProgress progress, CancellationToken ct)
