@@ -11,7 +11,7 @@ public sealed class FailoverTests
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ASiloKilledMidCampaign_ItsTrialsRunAgainElsewhere_AndEveryMemberCompletesOnce()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 3, slotsPerSilo: 1);
@@ -37,7 +37,7 @@ public sealed class FailoverTests
         Assert.All(trials.Where(t => t.Attempt > 1), t => Assert.NotEqual(victimId, t.Owner));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ASiloStoppedMidCampaign_GivesItsTrialsBack_WithoutSpendingAnAttempt()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);

@@ -16,7 +16,7 @@ public sealed class GpuPlacementTests
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task GpuTrials_RunOnlyOnTheSiloWithGpus_EachOnAGpuOfItsOwn_AndTheStoreKeepsWhichOne()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 4, gpus: [[0, 1], []]);
@@ -57,7 +57,7 @@ public sealed class GpuPlacementTests
         Assert.All(await farm.Store.GetTrialsAsync(cpuCampaign, Ct), t => Assert.Equal(0, t.Gpus));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task AGpuTrial_InAClusterWithoutGpus_IsRefusedAtSubmit_WithTheReason()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 2);
@@ -75,7 +75,7 @@ public sealed class GpuPlacementTests
         Assert.Empty(await farm.Store.ListCampaignsAsync(Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task AGpuTrialWaitingForABusyGpu_SaysWhyInItsStatus()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 2, gpus: [[0], [3]]);

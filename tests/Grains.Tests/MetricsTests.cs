@@ -8,7 +8,7 @@ namespace EnsembleFarm.Grains.Tests;
 /// <summary>The farm's own meters say what an operator watches: trials started and ended, samples, dispatch latency.</summary>
 public sealed class MetricsTests
 {
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task TheFarmsMeters_CountEveryTrialAndSample_AndTimeTheDispatch()
     {
         var measurements = new ConcurrentBag<(object? Scope, string Instrument, double Value, string? Outcome)>();

@@ -19,7 +19,7 @@ public sealed class ObserverTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ASubscribedClient_IsToldOfEveryCompletion_UntilTheCampaignEnds()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);

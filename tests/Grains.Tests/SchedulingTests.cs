@@ -11,7 +11,7 @@ public sealed class SchedulingTests
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task Trials_RunWithinEachSilosSlots_OnEverySilo_AndEachCompletesOnce()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 2);
@@ -30,7 +30,7 @@ public sealed class SchedulingTests
         Assert.Equal(16, (await farm.Store.GetPredictionsAsync(id, Ct)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task AFailedAttempt_RunsAgain_UntilTheSpecsRetriesAreSpent()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1);
@@ -54,7 +54,7 @@ public sealed class SchedulingTests
         Assert.Equal((TrialState.Completed, 1), (trials[3].State, trials[3].Attempt));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task Cancel_StopsTheRunningTrials_FreesTheirSlots_AndStartsNothingMore()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1);
@@ -75,7 +75,7 @@ public sealed class SchedulingTests
         Assert.Equal(2 + 4, farm.Trainer.Started.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task TwoCampaignsAtOnce_ShareTheSlots_InsteadOfTheSecondWaitingForTheFirst()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1);
@@ -92,7 +92,7 @@ public sealed class SchedulingTests
         Assert.True(order.LastIndexOf(first) > order.IndexOf(second) + 4, $"start order: {string.Join(",", order)}");
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ATrialThatNoSiloCanHold_IsRefusedAtSubmit_WithTheReason()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 2);
@@ -110,7 +110,7 @@ public sealed class SchedulingTests
         Assert.Empty(await farm.Store.ListCampaignsAsync(Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ABadSpec_IsRefusedAtSubmit_AndNothingIsWritten()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);
@@ -122,7 +122,7 @@ public sealed class SchedulingTests
         Assert.Empty(await farm.Store.ListCampaignsAsync(Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ResubmittingTheSameSpec_WithResume_CarriesOnWithTheUnfinishedCampaign()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);

@@ -51,7 +51,7 @@ public sealed class SearchTests
         return farm;
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ASearch_ProposesTrialsAsSilosAsk_UntilItsBudget_AndEndsCompleted_WithItsBestNearTheOptimum()
     {
         // One slot, so the sampler sees the same history in the same order on every run: its suggestions, and this
@@ -81,7 +81,7 @@ public sealed class SearchTests
         Assert.Equal(losses.Min(), stored!.Ranked()[0].Value);
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task SilosAskingAtOnce_NeverGetTheSamePoint_AndAGridSearchEndsWhenItsGridIsDone()
     {
         await using var farm = await FarmAsync(silos: 2, slots: 4);
@@ -106,7 +106,7 @@ public sealed class SearchTests
             trials.Select(t => SearchParameters.FromJson(t.ParamsJson)["training.optimizer.learning_rate"].AsDouble()).Order());
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ThePruner_StopsTrialsWhoseCurvesLagTheMedian_KeepingTheirCurves_AndLetsTheOthersFinish()
     {
         await using var farm = await FarmAsync(silos: 1, slots: 2);
@@ -155,7 +155,7 @@ public sealed class SearchTests
         Assert.All(learners, t => Assert.Equal(12, curves[t.Id].Max(e => e.Epoch)));
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ASearchStopsEarly_WhenTheBestHasNotImprovedForItsPatience()
     {
         await using var farm = await FarmAsync(silos: 1, slots: 1);
@@ -175,7 +175,7 @@ public sealed class SearchTests
         Assert.Equal(6, (await farm.Store.GetTrialsAsync(id, Ct)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task ASearch_ResumesAfterEverySiloStopped_WithNoTrialLostOrRepeated()
     {
         using var folder = new TempFolder("farm-search-resume-");
@@ -212,7 +212,7 @@ public sealed class SearchTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task AnEnsembleFromASearch_TrainsMembersOfItsTopConfigurations_BestFirst()
     {
         await using var farm = await FarmAsync();
@@ -240,7 +240,7 @@ public sealed class SearchTests
         Assert.Equal(6, members.Select(m => (m.SplitSeed, m.InitSeed)).Distinct().Count());
     }
 
-    [Theory]
+    [Theory(Timeout = 240_000)]
     [InlineData(404, "ensemble.from_search.campaign: campaign 404 does not exist (farm list shows the campaigns)")]
     [InlineData(0, "ensemble.from_search.campaign: campaign {0} is an ensemble, not a search; from_search takes a search or nas campaign")]
     public async Task AnEnsembleFromAMissingOrNonSearchCampaign_IsRefusedWithTheReason(long named, string expected)
