@@ -95,7 +95,7 @@ public sealed class SubmitTests(FarmFixture fixture) : IClassFixture<FarmFixture
 
         Assert.Equal(FarmExitCodes.Ok, run.ExitCode);
         var id = long.Parse(run.Output);
-        Assert.Contains($"campaign {id} completed: 3/3 done", run.Error);
+        Assert.True(run.Error.Contains($"campaign {id} completed: 3/3 done", StringComparison.Ordinal), run.Error);
         Assert.EndsWith($"campaign {id} completed ('farm results {id}' for average vs vote)\n", run.Error);
     }
 
