@@ -10,7 +10,7 @@ public static class FarmDefaults
     public const string ClusterId = "ensemblefarm";
 
     /// <summary>
-    /// The farm's own ports (Orleans' defaults, 11111 and 30000, are often taken by other software): silo-to-silo
+    /// The farm's own ports (Orleans' default silo and gateway ports are often taken by other software): silo-to-silo
     /// traffic, the client gateway, and the silo's health endpoints.
     /// </summary>
     public const int SiloPort = 21111;

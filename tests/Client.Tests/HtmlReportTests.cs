@@ -100,7 +100,7 @@ public sealed partial class HtmlReportTests(TrainedFarmFixture fixture) : IClass
         {
             var info = ProcessRunner.StartInfo(Chromium, [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", $"--user-data-dir={profile}", "--virtual-time-budget=30000", .. arguments,
+                "--no-first-run", $"--user-data-dir={profile}", "--virtual-time-budget=45000", .. arguments,
             ], folder.Path, asServiceUser: false);
             return await ProcessRunner.RunAsync(info, Ct);
         }
