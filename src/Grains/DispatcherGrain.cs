@@ -50,6 +50,7 @@ internal sealed partial class DispatcherGrain(
 
     public Task<bool> RegisterSiloAsync(SiloReport report)
     {
+        if (IsDead(report.SiloId)) return Task.FromResult(false);
         var known = _silos.TryGetValue(report.SiloId, out var entry);
         if (!known) LogSiloJoined(report.SiloId, report.Host, report.Slots.Count);
         _silos[report.SiloId] = (report, DateTimeOffset.UtcNow, (known && entry.Stopping) || report.Draining);
@@ -75,7 +76,7 @@ internal sealed partial class DispatcherGrain(
     public Task<IReadOnlyList<WorkTicket>> RequestWorkAsync(string siloId, int freeSlots, int freeGpus)
     {
         var known = _silos.TryGetValue(siloId, out var silo);
-        if (known && silo.Stopping) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
+        if ((known && silo.Stopping) || IsDead(siloId)) return Task.FromResult<IReadOnlyList<WorkTicket>>([]);
         // A silo that has not reported yet is offered only what every silo runs.
         SiloReport? report = known ? silo.Report : null;
         var granted = new Dictionary<long, int>();
@@ -176,8 +177,16 @@ internal sealed partial class DispatcherGrain(
         }
     }
 
+    /// <summary>
+    /// A silo frozen past its detection asks again once thawed, before it learns its fate and stops: it gets nothing
+    /// (the store refuses its claims too, whichever dispatcher it asks).
+    /// </summary>
+    private bool IsDead(string siloId) =>
+        _recovered.Contains(siloId) || StatusOf(membership.CurrentSnapshot, siloId) is SiloStatus.Dead;
+
     private async Task RecoverAsync(IReadOnlyCollection<string> siloIds, string reason)
     {
+        _recovered.UnionWith(siloIds);
         var campaigns = await store.RecoverSiloTrialsAsync(siloIds, reason);
         foreach (var campaignId in campaigns) GrainFactory.GetGrain<ICampaignGrain>(campaignId).RefreshAsync().Ignore();
         if (campaigns.Count > 0) LogRecovered(campaigns.Count);

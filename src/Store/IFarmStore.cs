@@ -84,7 +84,8 @@ public interface IFarmStore : IAsyncDisposable
     /// Atomically takes up to <paramref name="freeSlots"/> slots' worth of the campaign's queued trials, lowest index
     /// first (a trial that needs more slots than remain is passed over for a later one that fits), for the silo:
     /// state running, attempt + 1, owner, lease expiry now + <paramref name="lease"/>; marks the campaign running.
-    /// Two claims never get the same trial, whichever processes make them. Nothing when the campaign has ended.
+    /// Two claims never get the same trial, whichever processes make them. Nothing when the campaign has ended, or
+    /// when the silo was declared dead (<see cref="RecoverSiloTrialsAsync"/>).
     /// </summary>
     Task<IReadOnlyList<ClaimedTrial>> ClaimTrialsAsync(long campaignId, string siloId, int freeSlots, TimeSpan lease,
         CancellationToken ct = default);
@@ -138,8 +139,9 @@ public interface IFarmStore : IAsyncDisposable
 
     /// <summary>
     /// The silos are dead: each running trial they hold is requeued for its next attempt, or failed with
-    /// <paramref name="reason"/> once its attempts are spent; their late writes are refused from now on. Returns the
-    /// ids of the campaigns whose trials moved.
+    /// <paramref name="reason"/> once its attempts are spent; their late writes are refused from now on, and their
+    /// claims take nothing (a silo frozen past its detection may still ask, once thawed). Returns the ids of the
+    /// campaigns whose trials moved.
     /// </summary>
     Task<IReadOnlyList<long>> RecoverSiloTrialsAsync(IReadOnlyCollection<string> siloIds, string reason, CancellationToken ct = default);
 

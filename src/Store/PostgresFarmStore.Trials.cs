@@ -55,8 +55,14 @@ public sealed partial class PostgresFarmStore
 
         return WriteOnceAsync<IReadOnlyList<ClaimedTrial>>(async session =>
         {
-            var state = await session.ScalarAsync<string>("SELECT state FROM campaigns WHERE id = @id FOR NO KEY UPDATE;",
-                ("id", campaignId)).ConfigureAwait(false);
+            // The silo's lock first (see RecoverSiloTrialsAsync), then the campaign's; its own statement, so the check
+            // of dead silos that follows reads after a recovery that held the lock committed.
+            await session.ExecuteAsync("SELECT pg_advisory_xact_lock_shared(@class, hashtext(@silo));",
+                ("class", PostgresSchema.SiloLockClass), ("silo", siloId)).ConfigureAwait(false);
+            var state = await session.ScalarAsync<string>("""
+                SELECT state FROM campaigns WHERE id = @id AND NOT EXISTS (SELECT 1 FROM dead_silos WHERE silo_id = @silo)
+                FOR NO KEY UPDATE;
+                """, ("id", campaignId), ("silo", siloId)).ConfigureAwait(false);
             if (state is null || IsEnded(StoreCodec.Parse<CampaignState>(state))) return [];
             var queued = await session.ListAsync("""
                 SELECT id, slots FROM trials WHERE campaign_id = @campaign AND state = 'queued' AND slots <= @free ORDER BY idx;
@@ -267,7 +273,16 @@ public sealed partial class PostgresFarmStore
         StoreValidation.RequireText(reason, nameof(reason));
         if (siloIds.Count == 0) return Task.FromResult<IReadOnlyList<long>>([]);
         var silos = siloIds.ToArray();
-        return WriteOnceAsync(session => RecoverAsync(session, "t.owner = ANY(@which)", silos, _ => reason), ct);
+        return WriteOnceAsync(async session =>
+        {
+            // Each silo's lock, exclusively and in one order, waits for its claims in flight and holds back its next
+            // ones until the silo is on record as dead: none can take a trial that this recovery does not see.
+            await session.ExecuteAsync("""
+                SELECT pg_advisory_xact_lock(@class, h) FROM (SELECT DISTINCT hashtext(s) AS h FROM unnest(@silos) s ORDER BY h) l;
+                INSERT INTO dead_silos (silo_id, declared_at) SELECT s, @now FROM unnest(@silos) s ON CONFLICT DO NOTHING;
+                """, ("class", PostgresSchema.SiloLockClass), ("silos", silos), ("now", session.Now)).ConfigureAwait(false);
+            return await RecoverAsync(session, "t.owner = ANY(@which)", silos, _ => reason).ConfigureAwait(false);
+        }, ct);
     }
 
     public Task<IReadOnlyList<long>> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>

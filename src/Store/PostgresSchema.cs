@@ -15,6 +15,12 @@ internal static class PostgresSchema
     /// <summary>Serialises migrations of one database across processes (<c>pg_advisory_xact_lock</c>); "EnsFarm" + 1 in ASCII.</summary>
     public const long MigrationLock = 0x456E_7346_6172_6D01;
 
+    /// <summary>
+    /// The class of the advisory locks on silo ids ("EnsF" in ASCII), taken with <c>hashtext(silo_id)</c>: shared by a
+    /// claim, exclusive by the recovery that declares the silo dead.
+    /// </summary>
+    public const int SiloLockClass = 0x456E_7346;
+
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
         new(1, "campaigns, trials, attempts, metrics, predictions, models, operation outcomes", """
@@ -125,6 +131,12 @@ internal static class PostgresSchema
         new(3, "trials ask for GPUs; attempts keep the GPUs they ran on", """
             ALTER TABLE trials ADD COLUMN gpus integer NOT NULL DEFAULT 0;
             ALTER TABLE trial_attempts ADD COLUMN gpu_devices text;
+            """),
+        new(4, "silos declared dead, whose claims take nothing", """
+            CREATE TABLE dead_silos (
+                silo_id         text    PRIMARY KEY,
+                declared_at     bigint  NOT NULL
+            );
             """),
     ];
 

@@ -50,6 +50,8 @@ public sealed partial class SqliteFarmStore
 
         return AsTask<IReadOnlyList<ClaimedTrial>>(() => Write((connection, transaction, now) =>
         {
+            if (Scalar<long>(connection, transaction, "SELECT COUNT(*) FROM dead_silos WHERE silo_id = @silo;", ("@silo", siloId)) > 0)
+                return [];
             var chosen = ChooseQueuedTrials(connection, transaction, campaignId, freeSlots);
             if (chosen.Count == 0) return [];
             // One statement per step for all chosen trials (not per trial): the write lock is held the shorter.
@@ -231,8 +233,12 @@ public sealed partial class SqliteFarmStore
         StoreValidation.RequireText(reason, nameof(reason));
         if (siloIds.Count == 0) return Task.FromResult<IReadOnlyList<long>>([]);
         var silos = StoreCodec.StringsToJson([.. siloIds]);
-        return AsTask(() => Write((connection, transaction, now) => Recover(connection, transaction, now,
-            "t.owner IN (SELECT value FROM json_each(@silos))", _ => reason, ("@silos", silos)), ct));
+        return AsTask(() => Write((connection, transaction, now) =>
+        {
+            Execute(connection, transaction, "INSERT OR IGNORE INTO dead_silos (silo_id, declared_at) SELECT value, @now FROM json_each(@silos);",
+                ("@silos", silos), ("@now", now));
+            return Recover(connection, transaction, now, "t.owner IN (SELECT value FROM json_each(@silos))", _ => reason, ("@silos", silos));
+        }, ct));
     }
 
     public Task<IReadOnlyList<long>> RecoverExpiredLeasesAsync(DateTimeOffset now, CancellationToken ct = default) =>

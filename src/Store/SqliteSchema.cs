@@ -144,6 +144,12 @@ internal static class SqliteSchema
             ALTER TABLE trials ADD COLUMN gpus INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE trial_attempts ADD COLUMN gpu_devices TEXT;
             """),
+        new(5, "silos declared dead, whose claims take nothing", """
+            CREATE TABLE dead_silos (
+                silo_id         TEXT    PRIMARY KEY,
+                declared_at     INTEGER NOT NULL
+            );
+            """),
     ];
 
     /// <summary>

@@ -73,9 +73,11 @@ public sealed class FaultTests(PostgresServerFixture postgres, FaultCampaign cam
         foreach (var trial in await store.GetTrialsAsync(id, Ct))
         {
             var attempts = await store.GetAttemptsAsync(trial.Id, Ct);
-            // What it finished before the freeze counts; nothing it wrote after (a second covers a commit in flight at the signal).
-            Assert.All(attempts.Where(a => a.SiloId == frozen.SiloId && a.EndedAt > frozenAt.AddSeconds(1)),
-                a => Assert.NotEqual(AttemptOutcome.Completed, a.Outcome));
+            // What it finished before the freeze counts; nothing it wrote after (a second covers a commit in flight at the
+            // signal). Thawed, it is already dead: it may ask for work before it learns so, but gets none.
+            var late = attempts.Where(a => a.SiloId == frozen.SiloId && a.EndedAt > frozenAt.AddSeconds(1)).ToList();
+            Assert.All(late, a => Assert.NotEqual(AttemptOutcome.Completed, a.Outcome));
+            Assert.All(late, a => Assert.True(a.StartedAt < frozenAt.AddSeconds(1), $"the thawed silo started attempt {a.Attempt} of trial {a.TrialId} at {a.StartedAt:O}"));
         }
     }
 

@@ -1,6 +1,9 @@
+using System.Net;
+using EnsembleFarm.GrainInterfaces;
 using EnsembleFarm.Grains.Running;
 using EnsembleFarm.Store;
 using EnsembleFarm.TestKit;
+using Orleans.Runtime;
 
 namespace EnsembleFarm.Grains.Tests;
 
@@ -35,6 +38,28 @@ public sealed class FailoverTests
         Assert.NotEmpty(expired);
         Assert.All(expired, a => Assert.Equal(victimId, a.SiloId));
         Assert.All(trials.Where(t => t.Attempt > 1), t => Assert.NotEqual(victimId, t.Owner));
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task ASiloDeclaredDead_GetsNoWorkWhenItAsksAgain_FromTheDispatcherOrTheStore()
+    {
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1);
+        var hold = new TaskCompletionSource();
+        farm.Trainer.Behaviour = (_, _) => hold.Task;
+        var id = await farm.SubmitAsync(members: 4, retries: 1);
+        await Eventually.TrueAsync(() => !farm.Trainer.Started.IsEmpty, Patience, "the silo's one slot to fill");
+        // Two silos of this generation that the membership does not list: one frozen past its detection and thawed
+        // (the cluster declared it dead), one that has just joined.
+        var live = farm.Cluster.Silos[0].SiloAddress;
+        var thawed = SiloAddress.New(new IPEndPoint(live.Endpoint.Address, live.Endpoint.Port + 1), live.Generation).ToParsableString();
+        var joined = SiloAddress.New(new IPEndPoint(live.Endpoint.Address, live.Endpoint.Port + 2), live.Generation).ToParsableString();
+        var dispatcher = farm.Cluster.Client.GetGrain<IDispatcherGrain>(0);
+        await dispatcher.SilosDeadAsync([thawed]);
+
+        Assert.Empty(await dispatcher.RequestWorkAsync(thawed, 2, 0));
+        Assert.Empty(await farm.Store.ClaimTrialsAsync(id, thawed, 2, TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal([new WorkTicket(id, 1)], await dispatcher.RequestWorkAsync(joined, 1, 0));
+        hold.SetResult();
     }
 
     [Fact(Timeout = 240_000)]

@@ -677,6 +677,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.False(await store.CompleteTrialAsync(lastChance.Lease, Outcome(), Ct));
         Assert.Equal([dead[0].Trial.Id, dead[1].Trial.Id, lastChance.Trial.Id], await store.RenewLeasesAsync("dead", Lease, Ct));
         Assert.Empty(await store.RecoverSiloTrialsAsync(["dead"], "again", Ct));
+        Assert.Empty(await store.ClaimTrialsAsync(first, "dead", 2, Lease, Ct));
 
         var retried = await store.ClaimTrialsAsync(first, "alive", 2, Lease, Ct);
         Assert.Equal([2, 2], retried.Select(c => c.Lease.Attempt));
