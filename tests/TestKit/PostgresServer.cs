@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace EnsembleFarm.TestKit;
@@ -169,7 +167,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = FreePorts.Take(1)[0];
             Launch();
             try
             {
@@ -182,13 +180,6 @@ public sealed class PostgresServer : IAsyncDisposable
                 _postmaster = null;
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Launch()
