@@ -66,9 +66,11 @@ public sealed class FailoverTests
     public async Task ASiloStoppedMidCampaign_GivesItsTrialsBack_WithoutSpendingAnAttempt()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);
-        farm.Trainer.Behaviour = (_, ct) => Task.Delay(300, ct);
         var leaving = farm.Cluster.Silos[^1];
         var leavingId = leaving.SiloAddress.ToParsableString();
+        // The leaving silo's trial ends only by being given back: on a loaded machine a short one could finish
+        // before the stop reaches it (seen in a full-suite run), and then nothing would be given back.
+        farm.Trainer.Behaviour = (trial, ct) => Task.Delay(trial.Lease.SiloId == leavingId ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(300), ct);
         var id = await farm.SubmitAsync(members: 6, retries: 0);
         await Eventually.TrueAsync(() => farm.Trainer.Started.Any(l => l.SiloId == leavingId), Patience, "a trial to run on the leaving silo");
 
