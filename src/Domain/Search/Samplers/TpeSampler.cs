@@ -1,3 +1,4 @@
+using System.Buffers;
 using EnsembleFarm.Models;
 using EnsembleFarm.Store;
 
@@ -79,8 +80,18 @@ public sealed class TpeSampler : ISampler
         var aboveRows = above.Select(t => codec.Encode(t.Params)).ToList();
         var groups = Groups(context.Space);
         var estimators = new (ParzenEstimator Good, ParzenEstimator Bad)?[groups.Count];
-
-        return new Suggestion(SpaceSampling.FirstNew(context, rng, Candidates()));
+        try
+        {
+            return new Suggestion(SpaceSampling.FirstNew(context, rng, Candidates()));
+        }
+        finally
+        {
+            foreach (var pair in estimators)
+            {
+                pair?.Good.Dispose();
+                pair?.Bad.Dispose();
+            }
+        }
 
         IEnumerable<IReadOnlyDictionary<string, ParamValue>> Candidates()
         {
@@ -161,25 +172,39 @@ public sealed class TpeSampler : ISampler
         return groups;
     }
 
+    /// <summary>The density over <paramref name="columns"/> of the rows in which all of them are active.</summary>
     private ParzenEstimator Estimator(List<double[]> rows, int[] columns, SpaceCodec codec)
     {
-        var observations = rows
-            .Where(r => columns.All(c => !double.IsNaN(r[c])))
-            .Select(r => columns.Select(c => r[c]).ToArray())
-            .ToList();
-        return new ParzenEstimator(observations, Weights(observations.Count), columns.Select(c => codec.Choices[c]).ToArray(),
-            _options.PriorWeight, _options.Multivariate);
+        var active = rows.FindAll(r => Array.TrueForAll(columns, c => !double.IsNaN(r[c])));
+        var n = active.Count;
+        var observations = ArrayPool<double>.Shared.Rent(columns.Length * n);
+        var weights = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            for (var k = 0; k < columns.Length; k++)
+            {
+                for (var i = 0; i < n; i++) observations[k * n + i] = active[i][columns[k]];
+            }
+            Weights(weights.AsSpan(0, n));
+            var choices = new int[columns.Length];
+            for (var k = 0; k < columns.Length; k++) choices[k] = codec.Choices[columns[k]];
+            return new ParzenEstimator(observations.AsSpan(0, columns.Length * n), weights.AsSpan(0, n), choices, _options.PriorWeight, _options.Multivariate);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(observations);
+            ArrayPool<double>.Shared.Return(weights);
+        }
     }
 
     /// <summary>Optuna's default weights: 1 for the 25 most recent observations, a ramp from 1/n up for older ones.</summary>
-    private static double[] Weights(int n)
+    private static void Weights(Span<double> weights)
     {
-        if (n < 25) return Enumerable.Repeat(1.0, n).ToArray();
+        var n = weights.Length;
+        weights.Fill(1);
+        if (n < 25) return;
         var ramp = n - 25;
-        var weights = new double[n];
         for (var i = 0; i < ramp; i++) weights[i] = ramp == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * i / (ramp - 1);
-        for (var i = ramp; i < n; i++) weights[i] = 1;
-        return weights;
     }
 
     /// <summary>The candidate drawn from l with the largest log l − log g.</summary>
