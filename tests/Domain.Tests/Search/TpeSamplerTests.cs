@@ -106,4 +106,41 @@ public class TpeSamplerTests
         Assert.Equal(("a", 3, 25, -4.001767050872192, 4.035790241520736),
             (m["kind"].AsText(), m["n0"].AsInt(), m["n1"].AsInt(), m["x0"].AsDouble(), m["x1"].AsDouble()));
     }
+
+    [Fact]
+    public void A_sampler_that_saw_earlier_histories_suggests_what_a_new_one_suggests()
+    {
+        var space = TestFunctions.MixedIntegerSpace;
+        Objective[] objectives = [Objective.Minimize("loss")];
+        var kept = new TpeSampler(new() { Seed = 8 });
+        Suggestion Check(string step, List<FrozenTrial> trials, SearchSpace? other = null)
+        {
+            var context = new SearchContext(other ?? space, objectives, trials);
+            var suggestion = kept.Suggest(context);
+            var fresh = new TpeSampler(new() { Seed = 8 }).Suggest(context);
+            Assert.True(suggestion.Params.Count == fresh.Params.Count && suggestion.Params.All(p => fresh.Params[p.Key].Equals(p.Value)), step);
+            return suggestion;
+        }
+        FrozenTrial Running(int number, Suggestion s) => new(number, TrialState.Running, s.Params);
+
+        var trials = RandomHistory("mixed_int_cat", 60);
+        Check("completed only", trials);
+        // Three suggested while none of them has finished: each sees the earlier ones pending.
+        for (var i = 0; i < 3; i++) trials.Add(Running(trials.Count, Check($"pending {i}", trials)));
+        // They finish, keeping their parameters object; two more start.
+        for (var i = 60; i < 63; i++) trials[i] = trials[i] with { State = TrialState.Completed, Values = [TestFunctions.MixedInteger(trials[i].Params)] };
+        for (var i = 0; i < 2; i++) trials.Add(Running(trials.Count, Check($"after completions {i}", trials)));
+        // Read back from the store: equal parameters in a new object; one trial pruned; one given a new value.
+        trials[10] = trials[10] with { Params = new Dictionary<string, ParamValue>(trials[10].Params) };
+        trials[11] = trials[11] with { State = TrialState.Pruned, Values = [], IntermediateValues = new Dictionary<int, double> { [2] = 0.5 } };
+        trials[12] = trials[12] with { Values = [-100] };
+        Check("re-read, pruned, revalued", trials);
+        // A trial at the same position with other parameters; then the first ten gone, so every position moves.
+        trials[5] = trials[5] with { Params = trials[40].Params.ToDictionary(p => p.Key, p => p.Key == "kind" ? (ParamValue)"d" : p.Value) };
+        Check("replaced", trials);
+        Check("dropped", trials[10..]);
+        // Another space, then this one again.
+        Check("other space", RandomHistory("hartmann6", 30), BenchmarkProblems.Find("hartmann6").Space);
+        Check("this space again", trials);
+    }
 }
