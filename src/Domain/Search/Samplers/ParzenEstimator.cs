@@ -32,7 +32,7 @@ internal sealed class ParzenEstimator : IDisposable
     private readonly double[] _logNormaliser; // log(σ√(2π)·Z), Z the mass of N(μ, σ) on [0, 1]
     private readonly int[] _choiceBlocks;   // per categorical column: the block of its first choice in _logProbabilities
     private readonly double[] _logProbabilities; // [(block of the column + choice)·stride + component]
-    private readonly double[] _terms;       // LogPdf's log term per component
+    private readonly double[] _terms;       // LogPdf's log term per component (and the constructor's scratch column)
 
     /// <param name="observations">The group's columns one after the other, each with one value per observation (no NaN).</param>
     /// <param name="weights">Observation weights (≥ 0), before the prior's: one per observation.</param>

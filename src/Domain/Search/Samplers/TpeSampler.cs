@@ -72,6 +72,7 @@ public sealed class TpeSampler : ISampler
 
     public Suggestion Suggest(SearchContext context)
     {
+        // The kept rows serve one suggestion at a time: a sampler shared between threads makes them wait their turn.
         lock (_trials)
         {
             _trials.Update(context);
