@@ -22,12 +22,13 @@ public class ParzenEstimatorTests
     private static readonly double[][] Points = [[0.0, 0.5, 0.5], [0.3, 0.1, 0.9], [0.97, 1.0, 0.2]];
 
     private static ParzenEstimator Estimator(int columns, bool multivariate) => new(
-        Observations.Select(o => o[..columns]).ToList(), Enumerable.Repeat(1.0, Observations.Length).ToArray(), new int[columns], 1.0, multivariate);
+        [.. Enumerable.Range(0, columns).SelectMany(j => Observations.Select(o => o[j]))], Enumerable.Repeat(1.0, Observations.Length).ToArray(),
+        new int[columns], 1.0, multivariate);
 
     [Fact]
     public void Multivariate_log_density_is_Optunas()
     {
-        var estimator = Estimator(3, multivariate: true);
+        using var estimator = Estimator(3, multivariate: true);
 
         double[] expected = [-0.6568937062829101, 2.0762163617303244, 1.8539759173589156];
         for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i]), 1e-12);
@@ -36,7 +37,7 @@ public class ParzenEstimatorTests
     [Fact]
     public void Univariate_log_density_is_Optunas()
     {
-        var estimator = Estimator(1, multivariate: false);
+        using var estimator = Estimator(1, multivariate: false);
 
         double[] expected = [-0.5820593368087981, 0.20640524032520413, -0.36370270347646005];
         for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i][..1]), 1e-12);
@@ -45,12 +46,27 @@ public class ParzenEstimatorTests
     [Fact]
     public void Density_integrates_to_one()
     {
-        var estimator = Estimator(1, multivariate: false);
+        using var estimator = Estimator(1, multivariate: false);
 
         const int steps = 20_000;
         var integral = Enumerable.Range(0, steps + 1)
             .Sum(k => (k is 0 or steps ? 0.5 : 1.0) * Math.Exp(estimator.LogPdf([(double)k / steps])) / steps);
 
         Assert.Equal(1.0, integral, 1e-6);
+    }
+
+    [Fact]
+    public void A_categorical_column_is_a_distribution_over_its_choices_that_favours_the_observed_ones()
+    {
+        // A categorical column (choice 1 never observed) and a numeric one, given column after column; the mass of a
+        // choice is the density integrated over the numeric column.
+        double[] choice = [0, 2, 2, 3, 0, 2];
+        using var estimator = new ParzenEstimator(
+            [.. choice, .. Observations.Select(o => o[0])], Enumerable.Repeat(1.0, choice.Length).ToArray(), [4, 0], 1.0, multivariate: true);
+
+        var mass = Enumerable.Range(0, 4).Select(k => Enumerable.Range(0, 2001).Sum(i => (i is 0 or 2000 ? 0.5 : 1.0) * Math.Exp(estimator.LogPdf([k, i / 2000.0])) / 2000)).ToArray();
+
+        Assert.Equal(1.0, mass.Sum(), 1e-6);
+        Assert.True(mass[2] > mass[0] && mass[0] > mass[3] && mass[3] > mass[1], string.Join(", ", mass));
     }
 }

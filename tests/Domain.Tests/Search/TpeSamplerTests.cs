@@ -75,4 +75,72 @@ public class TpeSamplerTests
         Assert.True(StudyRunner.Median(tpe) > random.Average(), detail);
         Assert.True(tpe.Min() > random.Max(), detail);
     }
+
+    /// <summary>Uniform random trials of a benchmark problem, as bench/SearchBench feeds them to the samplers it times.</summary>
+    private static List<FrozenTrial> RandomHistory(string problem, int size)
+    {
+        var p = BenchmarkProblems.Find(problem);
+        return StudyRunner.Run(new RandomSampler(new() { Seed = (ulong)size }), p.Space, p.Function, size);
+    }
+
+    [Fact]
+    public void Suggests_to_the_last_bit_what_it_did_before_its_cost_was_cut()
+    {
+        // Computed with the sampler as it was before its cost was cut (docs/benchmarks.md, "Suggestion under 1 ms"): a change
+        // that only makes a suggestion cheaper must not move it, not even in its last digit.
+        // Hartmann-6 with every seventh trial pruned (ranked after the completed ones); the mixed space with five pending.
+        var hartmann = RandomHistory("hartmann6", 1000).Select((t, i) => i % 7 != 3 ? t : t with
+        {
+            State = TrialState.Pruned,
+            Values = [],
+            IntermediateValues = new Dictionary<int, double> { [1] = t.Values[0], [1 + i % 3] = t.Values[0] * 2 },
+        }).ToList();
+        var mixed = RandomHistory("mixed_int_cat", 100).Select((t, i) => i < 95 ? t : t with { State = TrialState.Running, Values = [] }).ToList();
+        Objective[] objectives = [Objective.Minimize("loss")];
+
+        var h = new TpeSampler(new() { Seed = 3 }).Suggest(new SearchContext(BenchmarkProblems.Find("hartmann6").Space, objectives, hartmann)).Params;
+        var m = new TpeSampler(new() { Seed = 3 }).Suggest(new SearchContext(BenchmarkProblems.Find("mixed_int_cat").Space, objectives, mixed)).Params;
+
+        double[] expected = [0.4478359403068207, 0.8308647443951582, 0.6002115058722018, 0.5140038437999527, 0.5051226812047287, 0.055929464775403594];
+        Assert.Equal(expected, Enumerable.Range(0, 6).Select(i => h[$"x{i}"].AsDouble()));
+        Assert.Equal(("a", 3, 25, -4.001767050872192, 4.035790241520736),
+            (m["kind"].AsText(), m["n0"].AsInt(), m["n1"].AsInt(), m["x0"].AsDouble(), m["x1"].AsDouble()));
+    }
+
+    [Fact]
+    public void A_sampler_that_saw_earlier_histories_suggests_what_a_new_one_suggests()
+    {
+        var space = TestFunctions.MixedIntegerSpace;
+        Objective[] objectives = [Objective.Minimize("loss")];
+        var kept = new TpeSampler(new() { Seed = 8 });
+        Suggestion Check(string step, List<FrozenTrial> trials, SearchSpace? other = null)
+        {
+            var context = new SearchContext(other ?? space, objectives, trials);
+            var suggestion = kept.Suggest(context);
+            var fresh = new TpeSampler(new() { Seed = 8 }).Suggest(context);
+            Assert.True(suggestion.Params.Count == fresh.Params.Count && suggestion.Params.All(p => fresh.Params[p.Key].Equals(p.Value)), step);
+            return suggestion;
+        }
+        FrozenTrial Running(int number, Suggestion s) => new(number, TrialState.Running, s.Params);
+
+        var trials = RandomHistory("mixed_int_cat", 60);
+        Check("completed only", trials);
+        // Three suggested while none of them has finished: each sees the earlier ones pending.
+        for (var i = 0; i < 3; i++) trials.Add(Running(trials.Count, Check($"pending {i}", trials)));
+        // They finish, keeping their parameters object; two more start.
+        for (var i = 60; i < 63; i++) trials[i] = trials[i] with { State = TrialState.Completed, Values = [TestFunctions.MixedInteger(trials[i].Params)] };
+        for (var i = 0; i < 2; i++) trials.Add(Running(trials.Count, Check($"after completions {i}", trials)));
+        // Read back from the store: equal parameters in a new object; one trial pruned; one given a new value.
+        trials[10] = trials[10] with { Params = new Dictionary<string, ParamValue>(trials[10].Params) };
+        trials[11] = trials[11] with { State = TrialState.Pruned, Values = [], IntermediateValues = new Dictionary<int, double> { [2] = 0.5 } };
+        trials[12] = trials[12] with { Values = [-100] };
+        Check("re-read, pruned, revalued", trials);
+        // A trial at the same position with other parameters; then the first ten gone, so every position moves.
+        trials[5] = trials[5] with { Params = trials[40].Params.ToDictionary(p => p.Key, p => p.Key == "kind" ? (ParamValue)"d" : p.Value) };
+        Check("replaced", trials);
+        Check("dropped", trials[10..]);
+        // Another space, then this one again.
+        Check("other space", RandomHistory("hartmann6", 30), BenchmarkProblems.Find("hartmann6").Space);
+        Check("this space again", trials);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace EnsembleFarm.Domain.Search;
 
 /// <summary>
@@ -17,6 +19,29 @@ internal static class Normal
     public static double LogPdf(double z) => -0.5 * z * z - LogSqrt2Pi;
 
     public static double Cdf(double z) => 0.5 * Erfc(-z * InvSqrt2);
+
+    /// <summary>
+    /// Φ of every value, in place: the same numbers as <see cref="Cdf(double)"/>, a vector of them at a time. TPE needs two
+    /// per kernel and column (about 20,000 with 1,000 trials in 10 dimensions), and <see cref="Erfcx(double)"/>'s chain of
+    /// dependent multiply-adds is the cost: vector lanes run four chains at once. The exponential stays
+    /// <see cref="Math.Exp"/>, per lane, because a vector exp rounds differently and would move TPE's suggestions.
+    /// </summary>
+    public static void Cdf(Span<double> values)
+    {
+        var lanes = Vector<double>.Count;
+        Span<double> exps = stackalloc double[lanes];
+        var i = 0;
+        for (; i <= values.Length - lanes; i += lanes)
+        {
+            var x = -new Vector<double>(values[i..]) * new Vector<double>(InvSqrt2);
+            var a = Vector.Abs(x);
+            for (var k = 0; k < lanes; k++) exps[k] = Math.Exp(-a[k] * a[k]);
+            var erfc = new Vector<double>(exps) * Erfcx(a);
+            erfc = Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), new Vector<double>(2) - erfc, erfc);
+            (new Vector<double>(0.5) * erfc).CopyTo(values[i..]);
+        }
+        for (; i < values.Length; i++) values[i] = Cdf(values[i]);
+    }
 
     /// <summary>log Φ(z), accurate far into the lower tail (no underflow to log 0).</summary>
     public static double LogCdf(double z)
@@ -72,13 +97,20 @@ internal static class Normal
     /// replaced a 120-term continued fraction whose chain of divisions made TPE's truncated-normal masses, two per
     /// component and column, most of a suggestion's time with 1,000 trials (bench/SearchBench suggestion-cost).
     /// </summary>
-    public static double Erfcx(double x)
+    public static double Erfcx(double x) => Erfcx(new Vector<double>(x))[0];
+
+    /// <summary>
+    /// <see cref="Erfcx(double)"/> of every lane. The scalar form goes through it too, so that the batch
+    /// <see cref="Cdf(Span{double})"/> and the scalar <see cref="Cdf(double)"/> agree to the last bit.
+    /// </summary>
+    private static Vector<double> Erfcx(Vector<double> x)
     {
-        var t = 2 / (2 + x);
-        var u = 2 * t - 1;
-        double b1 = 0, b2 = 0;
-        for (var k = ErfcxChebyshev.Length - 1; k >= 1; k--) (b1, b2) = (2 * u * b1 - b2 + ErfcxChebyshev[k], b1);
-        return t * (u * b1 - b2 + ErfcxChebyshev[0]);
+        var two = new Vector<double>(2);
+        var t = two / (two + x);
+        var u = two * t - Vector<double>.One;
+        Vector<double> b1 = Vector<double>.Zero, b2 = Vector<double>.Zero;
+        for (var k = ErfcxChebyshev.Length - 1; k >= 1; k--) (b1, b2) = (two * u * b1 - b2 + new Vector<double>(ErfcxChebyshev[k]), b1);
+        return t * (u * b1 - b2 + new Vector<double>(ErfcxChebyshev[0]));
     }
 
     /// <summary>

@@ -20,7 +20,9 @@ namespace EnsembleFarm.Domain.Search;
 /// <item>It depends only on the sampler's options (seed included) and the context: no clock, no shared
 /// random state, no memory of earlier calls. The same history gives the same suggestion, and a sampler
 /// rebuilt after a restart continues exactly where the lost one was. What a sampler must remember about
-/// its own suggestions travels with the trials (<see cref="Suggestion.Attributes"/>).</item>
+/// its own suggestions travels with the trials (<see cref="Suggestion.Attributes"/>). What a sampler keeps between
+/// calls is a cache of work on trials the next context still holds, and never changes a suggestion (TPE keeps its
+/// trials' encodings, <see cref="EncodedTrials"/>).</item>
 /// </list>
 /// </para>
 /// </summary>

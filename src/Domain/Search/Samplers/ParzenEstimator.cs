@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using EnsembleFarm.Models;
 
 namespace EnsembleFarm.Domain.Search;
@@ -11,77 +14,137 @@ namespace EnsembleFarm.Domain.Search;
 /// σ = 0.2·n^(−1/(d+4)) (Scott-like); univariate σ = the larger gap to the neighbouring observations. Both
 /// are clipped to [1/min(100, n + 2), 1] ("magic clip").
 /// </summary>
-internal sealed class ParzenEstimator
+internal sealed class ParzenEstimator : IDisposable
 {
-    private readonly int[] _choices;        // per column: 0 numeric, k categorical
-    private readonly double[] _logWeights;  // per component
-    private readonly double[][] _mu;        // [component][column] (numeric columns)
-    private readonly double[][] _sigma;
-    private readonly double[][] _logNormaliser; // log(σ√(2π)·Z), Z the mass of N(μ, σ) on [0, 1]
-    private readonly double[][][] _logProbabilities; // [component][column][choice] (categorical columns)
+    private const double LogSqrt2Pi = 0.91893853320467274178;
 
-    /// <param name="observations">Rows of the group's columns (no NaN).</param>
-    /// <param name="weights">Observation weights (≥ 0), before the prior's.</param>
-    public ParzenEstimator(IReadOnlyList<double[]> observations, IReadOnlyList<double> weights, int[] choices, double priorWeight, bool multivariate)
+    private static readonly ArrayPool<double> Pool = ArrayPool<double>.Shared;
+
+    private readonly int[] _choices;        // per column: 0 numeric, k categorical
+    private readonly int _components;
+    // Every per-component array is column-major with this stride: the components rounded up to whole vectors, so that
+    // LogPdf runs over one column of all components a vector at a time. The padding lanes hold a harmless kernel and are
+    // never read back.
+    private readonly int _stride;
+    private readonly double[] _logWeights;  // [component]
+    private readonly double[] _mu;          // [column·stride + component] (numeric columns)
+    private readonly double[] _sigma;
+    private readonly double[] _logNormaliser; // log(σ√(2π)·Z), Z the mass of N(μ, σ) on [0, 1]
+    private readonly int[] _choiceBlocks;   // per categorical column: the block of its first choice in _logProbabilities
+    private readonly double[] _logProbabilities; // [(block of the column + choice)·stride + component]
+    private readonly double[] _terms;       // LogPdf's log term per component (and the constructor's scratch column)
+
+    /// <param name="observations">The group's columns one after the other, each with one value per observation (no NaN).</param>
+    /// <param name="weights">Observation weights (≥ 0), before the prior's: one per observation.</param>
+    /// <remarks>Its arrays come from a pool: dispose of it once the suggestion is made.</remarks>
+    public ParzenEstimator(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, int[] choices, double priorWeight, bool multivariate)
     {
         _choices = choices;
-        var n = observations.Count;
-        var components = n + 1;
+        var n = weights.Length;
         var columns = choices.Length;
-        var rawWeights = weights.Append(priorWeight).ToArray();
-        if (n == 0) rawWeights = [1.0];
-        var total = rawWeights.Sum();
-        _logWeights = rawWeights.Select(w => Math.Log(w / total)).ToArray();
-        _mu = new double[components][];
-        _sigma = new double[components][];
-        _logNormaliser = new double[components][];
-        _logProbabilities = new double[components][][];
-        for (var c = 0; c < components; c++)
+        _components = n + 1;
+        _stride = (_components + Vector<double>.Count - 1) / Vector<double>.Count * Vector<double>.Count;
+        _logWeights = Pool.Rent(_stride);
+        _mu = Pool.Rent(columns * _stride);
+        _sigma = Pool.Rent(columns * _stride);
+        _logNormaliser = Pool.Rent(columns * _stride);
+        _terms = Pool.Rent(_stride);
+        _choiceBlocks = new int[columns];
+        var blocks = 0;
+        for (var j = 0; j < columns; j++)
         {
-            _mu[c] = new double[columns];
-            _sigma[c] = new double[columns];
-            _logNormaliser[c] = new double[columns];
-            _logProbabilities[c] = new double[columns][];
+            _choiceBlocks[j] = blocks;
+            blocks += choices[j];
         }
+        _logProbabilities = Pool.Rent(Math.Max(blocks, 1) * _stride);
+        _logWeights.AsSpan(0, _stride).Clear();
+
+        var total = 0.0;
+        for (var c = 0; c < n; c++) total += weights[c];
+        total = n == 0 ? 1.0 : total + priorWeight;
+        for (var c = 0; c < n; c++) _logWeights[c] = Math.Log(weights[c] / total);
+        _logWeights[n] = Math.Log((n == 0 ? 1.0 : priorWeight) / total);
+
         var minSigma = 1.0 / Math.Min(100.0, n + 2.0);
         for (var j = 0; j < columns; j++)
         {
+            var column = observations.Slice(j * n, n);
             if (choices[j] > 0)
             {
-                var k = choices[j];
-                for (var c = 0; c < components; c++)
-                {
-                    var p = new double[k];
-                    var isPrior = c == n;
-                    for (var i = 0; i < k; i++) p[i] = priorWeight / components;
-                    if (!isPrior) p[(int)observations[c][j]] += 1;
-                    if (isPrior && priorWeight <= 0) Array.Fill(p, 1.0);
-                    var sum = p.Sum();
-                    _logProbabilities[c][j] = p.Select(x => Math.Log(x / sum)).ToArray();
-                }
+                CategoricalKernels(column, j, priorWeight);
                 continue;
             }
-            var sigmas = multivariate
-                ? Enumerable.Repeat(0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (columns + 4)), n).ToArray()
-                : NeighbourSigmas(observations.Select(o => o[j]).ToArray());
-            for (var c = 0; c < components; c++)
+            var mu = _mu.AsSpan(j * _stride, _stride);
+            var sigma = _sigma.AsSpan(j * _stride, _stride);
+            var upper = _logNormaliser.AsSpan(j * _stride, _stride);
+            var lower = _terms.AsSpan(0, _stride);
+            var sigmas = multivariate ? null : NeighbourSigmas(column);
+            var shared = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (columns + 4));
+            for (var c = 0; c < _stride; c++)
             {
-                var isPrior = c == n;
-                var mu = isPrior ? 0.5 : observations[c][j];
-                var sigma = isPrior ? 1.0 : Math.Clamp(sigmas[c], minSigma, 1.0);
-                _mu[c][j] = mu;
-                _sigma[c][j] = sigma;
-                var mass = Normal.Cdf((1 - mu) / sigma) - Normal.Cdf(-mu / sigma);
-                _logNormaliser[c][j] = Math.Log(sigma) + 0.91893853320467274178 + Math.Log(Math.Max(mass, 1e-300));
+                var isObservation = c < n;
+                mu[c] = isObservation ? column[c] : 0.5;
+                sigma[c] = isObservation ? Math.Clamp(sigmas?[c] ?? shared, minSigma, 1.0) : 1.0;
+                upper[c] = (1 - mu[c]) / sigma[c];
+                lower[c] = -mu[c] / sigma[c];
+            }
+            Normal.Cdf(upper);
+            Normal.Cdf(lower);
+            // Every observation's kernel has the same σ when multivariate: one log σ, not one per component.
+            var logSigma = double.NaN;
+            var lastSigma = double.NaN;
+            for (var c = 0; c < _stride; c++)
+            {
+                if (c >= _components)
+                {
+                    upper[c] = 0;
+                    continue;
+                }
+                if (sigma[c] != lastSigma) (lastSigma, logSigma) = (sigma[c], Math.Log(sigma[c]));
+                var mass = upper[c] - lower[c];
+                upper[c] = logSigma + LogSqrt2Pi + Math.Log(Math.Max(mass, 1e-300));
             }
         }
     }
 
+    /// <summary>
+    /// A categorical column's kernels: mass 1 on the observed choice and prior_weight/(n+1) on every choice, normalised;
+    /// the prior's puts prior_weight/(n+1) on each (1 when the prior weight is 0). All observations of one choice share a
+    /// kernel, so each distinct one is computed once.
+    /// </summary>
+    private void CategoricalKernels(ReadOnlySpan<double> column, int j, double priorWeight)
+    {
+        var k = _choices[j];
+        var n = column.Length;
+        // kernels[observed choice, or k for the prior's][choice]
+        var kernels = new double[(k + 1) * k];
+        var p = new double[k];
+        for (var observed = 0; observed <= k; observed++)
+        {
+            var isPrior = observed == k;
+            for (var i = 0; i < k; i++) p[i] = priorWeight / _components;
+            if (!isPrior) p[observed] += 1;
+            if (isPrior && priorWeight <= 0) Array.Fill(p, 1.0);
+            var sum = 0.0;
+            for (var i = 0; i < k; i++) sum += p[i];
+            for (var i = 0; i < k; i++) kernels[observed * k + i] = Math.Log(p[i] / sum);
+        }
+        for (var i = 0; i < k; i++)
+        {
+            var block = _logProbabilities.AsSpan((_choiceBlocks[j] + i) * _stride, _stride);
+            block.Clear();
+            for (var c = 0; c < n; c++) block[c] = kernels[(int)column[c] * k + i];
+            block[n] = kernels[k * k + i];
+        }
+    }
+
     /// <summary>Univariate bandwidths (Optuna's): the larger distance to the neighbours among the observations, the prior's centre and the bounds.</summary>
-    private static double[] NeighbourSigmas(double[] mus)
+    private static double[] NeighbourSigmas(ReadOnlySpan<double> mus)
     {
         var n = mus.Length;
-        var withPrior = mus.Append(0.5).ToArray();
+        var withPrior = new double[n + 1];
+        mus.CopyTo(withPrior);
+        withPrior[n] = 0.5;
         var order = Enumerable.Range(0, n + 1).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
         var sorted = new double[n + 3];
         sorted[0] = 0;
@@ -108,7 +171,7 @@ internal sealed class ParzenEstimator
     {
         var u = rng.NextDouble();
         var c = 0;
-        for (var acc = 0.0; c < _logWeights.Length - 1; c++)
+        for (var acc = 0.0; c < _components - 1; c++)
         {
             acc += Math.Exp(_logWeights[c]);
             if (u < acc) break;
@@ -119,11 +182,10 @@ internal sealed class ParzenEstimator
             if (_choices[j] > 0)
             {
                 var r = rng.NextDouble();
-                var p = _logProbabilities[c][j];
                 var i = 0;
-                for (var acc = 0.0; i < p.Length - 1; i++)
+                for (var acc = 0.0; i < _choices[j] - 1; i++)
                 {
-                    acc += Math.Exp(p[i]);
+                    acc += Math.Exp(_logProbabilities[(_choiceBlocks[j] + i) * _stride + c]);
                     if (r < acc) break;
                 }
                 x[j] = i;
@@ -131,37 +193,59 @@ internal sealed class ParzenEstimator
             }
             double v;
             var tries = 0;
-            do { v = _mu[c][j] + _sigma[c][j] * rng.NextGaussian(); }
+            var mu = _mu[j * _stride + c];
+            var sigma = _sigma[j * _stride + c];
+            do { v = mu + sigma * rng.NextGaussian(); }
             while ((v < 0 || v > 1) && ++tries < 100);
             x[j] = Math.Clamp(v, 0, 1);
         }
         return x;
     }
 
-    public double LogPdf(double[] x)
+    public double LogPdf(ReadOnlySpan<double> x)
     {
-        var max = double.NegativeInfinity;
-        Span<double> terms = _logWeights.Length <= 1024 ? stackalloc double[_logWeights.Length] : new double[_logWeights.Length];
-        for (var c = 0; c < _logWeights.Length; c++)
+        _logWeights.AsSpan(0, _stride).CopyTo(_terms);
+        var terms = Vectors(_terms, 0);
+        for (var j = 0; j < x.Length; j++)
         {
-            var sum = _logWeights[c];
-            for (var j = 0; j < x.Length; j++)
+            if (_choices[j] > 0)
             {
-                if (_choices[j] > 0)
-                {
-                    sum += _logProbabilities[c][j][(int)x[j]];
-                }
-                else
-                {
-                    var z = (x[j] - _mu[c][j]) / _sigma[c][j];
-                    sum += -0.5 * z * z - _logNormaliser[c][j];
-                }
+                var p = Vectors(_logProbabilities, _choiceBlocks[j] + (int)x[j]);
+                for (var v = 0; v < terms.Length; v++) terms[v] += p[v];
+                continue;
             }
-            terms[c] = sum;
-            if (sum > max) max = sum;
+            var mu = Vectors(_mu, j);
+            var sigma = Vectors(_sigma, j);
+            var logNormaliser = Vectors(_logNormaliser, j);
+            var at = new Vector<double>(x[j]);
+            var minusHalf = new Vector<double>(-0.5);
+            for (var v = 0; v < terms.Length; v++)
+            {
+                var z = (at - mu[v]) / sigma[v];
+                terms[v] += minusHalf * z * z - logNormaliser[v];
+            }
+        }
+        var max = double.NegativeInfinity;
+        for (var c = 0; c < _components; c++)
+        {
+            if (_terms[c] > max) max = _terms[c];
         }
         var total = 0.0;
-        foreach (var t in terms) total += Math.Exp(t - max);
+        for (var c = 0; c < _components; c++) total += Math.Exp(_terms[c] - max);
         return max + Math.Log(total);
+    }
+
+    /// <summary>Block <paramref name="block"/> of a column-major array (one value per component) as vectors.</summary>
+    private Span<Vector<double>> Vectors(double[] values, int block) =>
+        MemoryMarshal.Cast<double, Vector<double>>(values.AsSpan(block * _stride, _stride));
+
+    public void Dispose()
+    {
+        Pool.Return(_logWeights);
+        Pool.Return(_mu);
+        Pool.Return(_sigma);
+        Pool.Return(_logNormaliser);
+        Pool.Return(_logProbabilities);
+        Pool.Return(_terms);
     }
 }

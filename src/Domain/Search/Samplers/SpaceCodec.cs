@@ -37,6 +37,13 @@ internal sealed class SpaceCodec
     public double[] Encode(IReadOnlyDictionary<string, ParamValue> values)
     {
         var x = new double[Count];
+        Encode(values, x);
+        return x;
+    }
+
+    /// <summary>Encodes into <paramref name="x"/> (<see cref="Count"/> long), so that many rows can share one array.</summary>
+    public void Encode(IReadOnlyDictionary<string, ParamValue> values, Span<double> x)
+    {
         for (var j = 0; j < Count; j++)
         {
             var p = Space.Parameters[j];
@@ -45,7 +52,6 @@ internal sealed class SpaceCodec
             else if (p.Distribution is CategoricalDistribution c) x[j] = c.IndexOf(value);
             else x[j] = p.Distribution.ToUnit(value);
         }
-        return x;
     }
 
     /// <summary>The active parameters of a complete vector (inactive columns' values are ignored).</summary>

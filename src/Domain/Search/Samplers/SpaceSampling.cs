@@ -80,11 +80,12 @@ internal static class SpaceSampling
     /// The first of <paramref name="candidates"/> (at most <paramref name="maxCandidates"/> looked at) that no
     /// trial has taken, else a new uniform draw, else any free point of a finite space.
     /// </summary>
+    /// <param name="taken">The keys of the context's trials, when the sampler keeps them (<see cref="EncodedTrials.Taken"/>).</param>
     /// <exception cref="SearchExhaustedException">Every point of the space is taken.</exception>
     public static IReadOnlyDictionary<string, ParamValue> FirstNew(
-        SearchContext context, Rng rng, IEnumerable<IReadOnlyDictionary<string, ParamValue>> candidates, int maxCandidates = 16)
+        SearchContext context, Rng rng, IEnumerable<IReadOnlyDictionary<string, ParamValue>> candidates, int maxCandidates = 16, HashSet<UInt128>? taken = null)
     {
-        var taken = Taken(context);
+        taken ??= Taken(context);
         foreach (var candidate in candidates.Take(maxCandidates))
         {
             if (!taken.Contains(Key(candidate))) return candidate;

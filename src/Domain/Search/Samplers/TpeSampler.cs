@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using EnsembleFarm.Models;
 using EnsembleFarm.Store;
 
@@ -54,6 +56,10 @@ public sealed class TpeSampler : ISampler
 {
     private readonly TpeSamplerOptions _options;
 
+    // What the last context's trials encode to, reused for the trials the next one still holds: a cost saving only,
+    // every suggestion is the one a new sampler would make (EncodedTrials says why).
+    private readonly EncodedTrials _trials = new();
+
     public TpeSampler(TpeSamplerOptions? options = null)
     {
         _options = options ?? new TpeSamplerOptions();
@@ -66,21 +72,47 @@ public sealed class TpeSampler : ISampler
 
     public Suggestion Suggest(SearchContext context)
     {
+        // The kept rows serve one suggestion at a time: a sampler shared between threads makes them wait their turn.
+        lock (_trials)
+        {
+            _trials.Update(context);
+            return Propose(context);
+        }
+    }
+
+    private Suggestion Propose(SearchContext context)
+    {
         var rng = SpaceSampling.RngFor(_options.Seed, context);
         var ranked = Rank(context);
-        if (ranked.Count < Math.Max(1, _options.NStartupTrials)) return new Suggestion(SpaceSampling.NewUniform(context, rng));
+        if (ranked.Count < Math.Max(1, _options.NStartupTrials)) return new Suggestion(SpaceSampling.NewUniform(context, rng, _trials.Taken));
 
         var good = Math.Min(Math.Min((int)Math.Ceiling(_options.Gamma * ranked.Count), _options.MaxGoodTrials), ranked.Count);
         good = Math.Max(good, 1);
-        var below = ranked.Take(good).OrderBy(t => t.Number).ToList();
-        var above = ranked.Skip(good).Concat(_options.ConstantLiar ? context.Pending : []).OrderBy(t => t.Number).ToList();
-        var codec = new SpaceCodec(context.Space);
-        var belowRows = below.Select(t => codec.Encode(t.Params)).ToList();
-        var aboveRows = above.Select(t => codec.Encode(t.Params)).ToList();
+        var rest = ranked.GetRange(good, ranked.Count - good);
+        if (_options.ConstantLiar)
+        {
+            for (var i = 0; i < context.Trials.Count; i++)
+            {
+                if (context.Trials[i].IsPending) rest.Add(i);
+            }
+        }
+        var below = ByNumber(context.Trials, CollectionsMarshal.AsSpan(ranked)[..good]);
+        var above = ByNumber(context.Trials, CollectionsMarshal.AsSpan(rest));
+        var codec = _trials.Codec;
         var groups = Groups(context.Space);
         var estimators = new (ParzenEstimator Good, ParzenEstimator Bad)?[groups.Count];
-
-        return new Suggestion(SpaceSampling.FirstNew(context, rng, Candidates()));
+        try
+        {
+            return new Suggestion(SpaceSampling.FirstNew(context, rng, Candidates(), taken: _trials.Taken));
+        }
+        finally
+        {
+            foreach (var pair in estimators)
+            {
+                pair?.Good.Dispose();
+                pair?.Bad.Dispose();
+            }
+        }
 
         IEnumerable<IReadOnlyDictionary<string, ParamValue>> Candidates()
         {
@@ -97,7 +129,7 @@ public sealed class TpeSampler : ISampler
                         chosen[first.Name] = f.Value;
                         continue;
                     }
-                    estimators[g] ??= (Estimator(belowRows, columns, codec), Estimator(aboveRows, columns, codec));
+                    estimators[g] ??= (Estimator(below, columns), Estimator(above, columns));
                     var x = Best(estimators[g]!.Value, columns, codec, rng);
                     for (var i = 0; i < columns.Length; i++)
                         chosen[context.Space.Parameters[columns[i]].Name] = SpaceCodec.ValueOf(context.Space.Parameters[columns[i]], x[i]);
@@ -107,28 +139,61 @@ public sealed class TpeSampler : ISampler
         }
     }
 
-    /// <summary>Finished trials best first: completed by loss (Pareto front and crowding for several objectives), then pruned.</summary>
-    private static List<FrozenTrial> Rank(SearchContext context)
+    /// <summary>
+    /// Finished trials best first, as positions in the context: completed by loss (Pareto front and crowding for several
+    /// objectives), then pruned (those that got further first, then by their last value). Ties go by trial number.
+    /// </summary>
+    private static List<int> Rank(SearchContext context)
     {
-        var completed = context.Completed.OrderBy(t => t.Number).ToList();
-        List<FrozenTrial> ordered;
-        if (context.Objectives.Count == 1)
+        var trials = context.Trials;
+        var single = context.Objectives.Count == 1;
+        var first = context.Objectives[0];
+        var completed = new List<Ranking>();
+        var pruned = new List<Ranking>();
+        for (var i = 0; i < trials.Count; i++)
         {
-            var objective = context.Objectives[0];
-            ordered = completed.OrderBy(t => objective.Loss(t.Values[0])).ThenBy(t => t.Number).ToList();
+            var t = trials[i];
+            if (t.HasResult(context.Objectives.Count)) completed.Add(new Ranking(single ? first.Loss(t.Values[0]) : 0, 0, t.Number, i));
+            else if (t.State == TrialState.Pruned && t.LastStep is { } step && !double.IsNaN(t.IntermediateValues[step]))
+                pruned.Add(new Ranking(-step, first.Loss(t.IntermediateValues[step]), t.Number, i));
+        }
+        completed.Sort();
+        pruned.Sort();
+        var ranked = new List<int>(completed.Count + pruned.Count);
+        if (single)
+        {
+            foreach (var r in completed) ranked.Add(r.Position);
         }
         else
         {
-            var losses = completed.Select(t => ParetoFront.Losses(t, context.Objectives)).ToList();
-            ordered = NonDominatedSort.Order(losses, out _, out _).Select(i => completed[i]).ToList();
+            var losses = completed.Select(r => ParetoFront.Losses(trials[r.Position], context.Objectives)).ToList();
+            ranked.AddRange(NonDominatedSort.Order(losses, out _, out _).Select(k => completed[k].Position));
         }
-        var first = context.Objectives[0];
-        var pruned = context.Trials
-            .Where(t => t.State == TrialState.Pruned && t.LastStep is { } s && !double.IsNaN(t.IntermediateValues[s]))
-            .OrderByDescending(t => t.LastStep)
-            .ThenBy(t => first.Loss(t.IntermediateValues[t.LastStep!.Value]))
-            .ThenBy(t => t.Number);
-        return [.. ordered, .. pruned];
+        foreach (var r in pruned) ranked.Add(r.Position);
+        return ranked;
+    }
+
+    /// <summary>A place in <see cref="Rank"/>'s order; the trial's position last keeps the sort stable, as LINQ's was.</summary>
+    private readonly record struct Ranking(double Primary, double Secondary, int Number, int Position) : IComparable<Ranking>
+    {
+        public int CompareTo(Ranking other)
+        {
+            var c = Primary.CompareTo(other.Primary);
+            if (c == 0) c = Secondary.CompareTo(other.Secondary);
+            if (c == 0) c = Number.CompareTo(other.Number);
+            return c != 0 ? c : Position.CompareTo(other.Position);
+        }
+    }
+
+    /// <summary>The positions in trial-number order (stable: a number given twice keeps the order it came in).</summary>
+    private static int[] ByNumber(IReadOnlyList<FrozenTrial> trials, ReadOnlySpan<int> positions)
+    {
+        var order = new (int Number, int Sequence)[positions.Length];
+        for (var k = 0; k < positions.Length; k++) order[k] = (trials[positions[k]].Number, k);
+        Array.Sort(order);
+        var sorted = new int[positions.Length];
+        for (var k = 0; k < positions.Length; k++) sorted[k] = positions[order[k].Sequence];
+        return sorted;
     }
 
     /// <summary>
@@ -161,25 +226,46 @@ public sealed class TpeSampler : ISampler
         return groups;
     }
 
-    private ParzenEstimator Estimator(List<double[]> rows, int[] columns, SpaceCodec codec)
+    /// <summary>The density over <paramref name="columns"/> of the trials at <paramref name="positions"/> in which all of them are active.</summary>
+    private ParzenEstimator Estimator(int[] positions, int[] columns)
     {
-        var observations = rows
-            .Where(r => columns.All(c => !double.IsNaN(r[c])))
-            .Select(r => columns.Select(c => r[c]).ToArray())
-            .ToList();
-        return new ParzenEstimator(observations, Weights(observations.Count), columns.Select(c => codec.Choices[c]).ToArray(),
-            _options.PriorWeight, _options.Multivariate);
+        var rows = new List<int>(positions.Length);
+        foreach (var position in positions)
+        {
+            var row = _trials.Row(position);
+            var active = true;
+            foreach (var c in columns) active &= !double.IsNaN(row[c]);
+            if (active) rows.Add(position);
+        }
+        var n = rows.Count;
+        var observations = ArrayPool<double>.Shared.Rent(columns.Length * n);
+        var weights = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            for (var k = 0; k < columns.Length; k++)
+            {
+                for (var i = 0; i < n; i++) observations[k * n + i] = _trials.Row(rows[i])[columns[k]];
+            }
+            Weights(weights.AsSpan(0, n));
+            var choices = new int[columns.Length];
+            for (var k = 0; k < columns.Length; k++) choices[k] = _trials.Codec.Choices[columns[k]];
+            return new ParzenEstimator(observations.AsSpan(0, columns.Length * n), weights.AsSpan(0, n), choices, _options.PriorWeight, _options.Multivariate);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(observations);
+            ArrayPool<double>.Shared.Return(weights);
+        }
     }
 
     /// <summary>Optuna's default weights: 1 for the 25 most recent observations, a ramp from 1/n up for older ones.</summary>
-    private static double[] Weights(int n)
+    private static void Weights(Span<double> weights)
     {
-        if (n < 25) return Enumerable.Repeat(1.0, n).ToArray();
+        var n = weights.Length;
+        weights.Fill(1);
+        if (n < 25) return;
         var ramp = n - 25;
-        var weights = new double[n];
         for (var i = 0; i < ramp; i++) weights[i] = ramp == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * i / (ramp - 1);
-        for (var i = ramp; i < n; i++) weights[i] = 1;
-        return weights;
     }
 
     /// <summary>The candidate drawn from l with the largest log l − log g.</summary>
