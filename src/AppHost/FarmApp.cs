@@ -67,6 +67,9 @@ internal static class FarmApp
         {
             await app.StartAsync(interrupted.Token);
             var exitCode = await monitor.RunAsync(options.KeepRunning, interrupted.Token);
+            // Ctrl+C reaches the campaign runner too (a terminal signals the whole process group): its exit may be
+            // seen before the cancellation, and must not pass for the campaign's end.
+            interrupted.Token.ThrowIfCancellationRequested();
             monitor.Say("stopping the farm");
             await monitor.StopFarmAsync(StopPatience);
             await app.StopAsync(CancellationToken.None);
