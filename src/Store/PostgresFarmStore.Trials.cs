@@ -15,6 +15,10 @@ public sealed partial class PostgresFarmStore
             $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
             reader => ReadTrial(reader, 0), ("id", trialId)).ConfigureAwait(false)).SingleOrDefault(), ct);
 
+    public Task<EndedTrial?> GetEndedTrialAsync(long campaignId, long trialId, CancellationToken ct = default) =>
+        ReadAsync(async session => (await session.ListAsync(EndedTrialQuery, ReadEndedTrial, ("campaign", campaignId), ("trial", trialId))
+            .ConfigureAwait(false)).SingleOrDefault(), ct);
+
     /// <remarks>
     /// The campaign's row lock makes claims of one campaign take turns, so the slot fitting sees every queued trial and
     /// takes the ones that fit; a claim's lost acknowledgement hands the caller, on the next try, the trials the lost try
