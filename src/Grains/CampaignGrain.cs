@@ -97,13 +97,14 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
     public async Task TrialEndedAsync(long trialId)
     {
         if (_campaign is null) return;
-        if (await store.GetTrialAsync(trialId) is { } trial && trial.CampaignId == CampaignId)
+        // One read: the grain answers no claim until it is done, and a silo's next claim of this campaign waits for it.
+        var ended = await store.GetEndedTrialAsync(CampaignId, trialId);
+        if (ended?.Trial is { } trial)
         {
             _trials[trial.Id] = trial;
-            if (_search is not null)
-                _search.Observe(trial, trial.State == TrialState.Completed ? await store.GetFinalMetricsAsync(trial.Id) : null);
+            _search?.Observe(trial, ended.FinalMetrics);
         }
-        _campaign = await store.GetCampaignAsync(CampaignId) ?? _campaign;
+        _campaign = ended?.Campaign ?? _campaign;
         await SealIfDoneAsync();
         await AfterChangeAsync();
     }

@@ -49,7 +49,8 @@ public static class SiloHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout + AfterDrain);
         builder.Services
             .AddSingleton(store)
-            .AddSingleton<DatasetCache>(_ => new DatasetCache());
+            .AddSingleton<DatasetCache>(_ => new DatasetCache())
+            .AddSingleton<CampaignCache>();
         if (settings.Trainer == SiloTrainer.None)
         {
             builder.Services.AddSingleton<ITrialTrainer, NoOpTrainer>();
@@ -57,7 +58,6 @@ public static class SiloHost
         else
         {
             builder.Services
-                .AddSingleton<CampaignCache>()
                 .AddSingleton<BuiltInTrainer>()
                 .AddSingleton(new CommandTrainerOptions(settings.Commands ?? new Dictionary<string, string>(), TrialWorkFolder(),
                     settings.TrainerMemory, settings.TrainerTimeout, settings.TrainerGrace))

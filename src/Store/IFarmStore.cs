@@ -81,6 +81,12 @@ public interface IFarmStore : IAsyncDisposable
     Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken ct = default);
 
     /// <summary>
+    /// The campaign, with one of its trials and that trial's final metrics if it completed, read at one moment: what a
+    /// campaign learns when a trial ends. Null when no campaign has that id.
+    /// </summary>
+    Task<EndedTrial?> GetEndedTrialAsync(long campaignId, long trialId, CancellationToken ct = default);
+
+    /// <summary>
     /// Atomically takes up to <paramref name="freeSlots"/> slots' worth of the campaign's queued trials, lowest index
     /// first (a trial that needs more slots than remain is passed over for a later one that fits), for the silo:
     /// state running, attempt + 1, owner, lease expiry now + <paramref name="lease"/>; marks the campaign running.

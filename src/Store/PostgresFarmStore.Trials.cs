@@ -15,6 +15,10 @@ public sealed partial class PostgresFarmStore
             $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
             reader => ReadTrial(reader, 0), ("id", trialId)).ConfigureAwait(false)).SingleOrDefault(), ct);
 
+    public Task<EndedTrial?> GetEndedTrialAsync(long campaignId, long trialId, CancellationToken ct = default) =>
+        ReadAsync(async session => (await session.ListAsync(EndedTrialQuery, ReadEndedTrial, ("campaign", campaignId), ("trial", trialId))
+            .ConfigureAwait(false)).SingleOrDefault(), ct);
+
     /// <remarks>
     /// The campaign's row lock makes claims of one campaign take turns, so the slot fitting sees every queued trial and
     /// takes the ones that fit; a claim's lost acknowledgement hands the caller, on the next try, the trials the lost try
@@ -53,50 +57,19 @@ public sealed partial class PostgresFarmStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         if (freeSlots == 0) return Task.FromResult<IReadOnlyList<ClaimedTrial>>([]);
 
-        return WriteOnceAsync<IReadOnlyList<ClaimedTrial>>(async session =>
-        {
-            // The silo's lock first (see RecoverSiloTrialsAsync), then the campaign's; its own statement, so the check
-            // of dead silos that follows reads after a recovery that held the lock committed.
-            await session.ExecuteAsync("SELECT pg_advisory_xact_lock_shared(@class, hashtext(@silo));",
-                ("class", PostgresSchema.SiloLockClass), ("silo", siloId)).ConfigureAwait(false);
-            var state = await session.ScalarAsync<string>("""
-                SELECT state FROM campaigns WHERE id = @id AND NOT EXISTS (SELECT 1 FROM dead_silos WHERE silo_id = @silo)
-                FOR NO KEY UPDATE;
-                """, ("id", campaignId), ("silo", siloId)).ConfigureAwait(false);
-            if (state is null || IsEnded(StoreCodec.Parse<CampaignState>(state))) return [];
-            var queued = await session.ListAsync("""
-                SELECT id, slots FROM trials WHERE campaign_id = @campaign AND state = 'queued' AND slots <= @free ORDER BY idx;
-                """, reader => (reader.GetInt64(0), reader.GetInt32(1)), ("campaign", campaignId), ("free", freeSlots)).ConfigureAwait(false);
-            var chosen = StoreRules.FitToSlots(queued, freeSlots).ToArray();
-            if (chosen.Length == 0) return [];
-            return await session.ListAsync($"""
-                UPDATE trials SET state = 'running', attempt = attempt + 1, owner = @silo, lease_expires_at = @expires,
-                                  started_at = @now, finished_at = NULL
-                WHERE id = ANY(@ids);
-                INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
-                SELECT id, attempt, @silo, @now FROM trials WHERE id = ANY(@ids);
-                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, @now) WHERE id = @campaign AND state = 'queued';
-                SELECT {TrialColumns}, {CampaignColumns} FROM trials t JOIN campaigns c ON c.id = t.campaign_id
-                WHERE t.id = ANY(@ids) ORDER BY t.idx;
-                """,
-                reader => ReadClaimedTrial(reader, siloId),
-                ("ids", chosen), ("silo", siloId), ("now", session.Now), ("expires", session.Now + (long)lease.TotalMilliseconds),
-                ("campaign", campaignId)).ConfigureAwait(false);
-        },
-        claimed => JsonSerializer.Serialize(claimed.Select(c => new[] { c.Lease.TrialId, c.Lease.Attempt })),
-        async (session, recorded) =>
-        {
-            var leases = JsonSerializer.Deserialize<long[][]>(recorded)!;
-            return await session.ListAsync($"""
-                SELECT {TrialColumns}, {CampaignColumns}
-                FROM unnest(@ids, @attempts) AS l(id, attempt)
-                JOIN trials t ON t.id = l.id AND t.attempt = l.attempt JOIN campaigns c ON c.id = t.campaign_id
-                WHERE t.state = 'running' AND t.owner = @silo ORDER BY t.idx;
-                """,
-                reader => ReadClaimedTrial(reader, siloId),
-                ("ids", leases.Select(l => l[0]).ToArray()), ("attempts", leases.Select(l => (int)l[1]).ToArray()),
-                ("silo", siloId)).ConfigureAwait(false);
-        }, ct);
+        // The procedure records the claim under this id before it takes anything, and the select reads the trials it
+        // recorded, so a try after a lost acknowledgement takes nothing and hands out what the lost try took.
+        var operation = Guid.CreateVersion7();
+        return WriteInOneTripAsync<IReadOnlyList<ClaimedTrial>>(async session => await session.ListAsync($"""
+            CALL farm_claim_trials(@op, @campaign, @silo, @free, @now, @expires);
+            SELECT {TrialColumns}, {CampaignColumns}
+            FROM store_operations o CROSS JOIN LATERAL json_array_elements(o.result::json) AS l(lease)
+            JOIN trials t ON t.id = (l.lease->>0)::bigint AND t.attempt = (l.lease->>1)::integer JOIN campaigns c ON c.id = t.campaign_id
+            WHERE o.id = @op AND t.state = 'running' AND t.owner = @silo ORDER BY t.idx;
+            """,
+            reader => ReadClaimedTrial(reader, siloId),
+            ("op", operation), ("campaign", campaignId), ("silo", siloId), ("free", freeSlots), ("now", session.Now),
+            ("expires", session.Now + (long)lease.TotalMilliseconds)).ConfigureAwait(false), ct);
     }
 
     public Task<bool> ReportEpochsAsync(TrialLease lease, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Metrics)> epochs,
@@ -132,37 +105,28 @@ public sealed partial class PostgresFarmStore
         }, ct);
     }
 
-    /// <remarks>Not recorded as an operation: the contract makes a completion repeated by its attempt acknowledged.</remarks>
+    /// <remarks>
+    /// Not recorded as an operation: the contract makes a completion repeated by its attempt acknowledged. One call of
+    /// farm_complete_trial (migration 5), whose test set check leaves the message to <see cref="StoreValidation"/>.
+    /// </remarks>
     public Task<bool> CompleteTrialAsync(TrialLease lease, TrialOutcome outcome, CancellationToken ct = default)
     {
         StoreValidation.ValidateLease(lease);
         StoreValidation.ValidateOutcome(outcome);
         var metricsJson = StoreCodec.MetricsToJson(outcome.FinalMetrics);
         var predictions = StoreCodec.ToBlob(outcome.TestPredictions);
-        return WriteAsync(async session =>
+        return WriteInOneTripAsync(async session =>
         {
-            if (await LockTrialsCampaignAsync(session, lease.TrialId).ConfigureAwait(false) is not { } campaignId
-                || !await IsCurrentAsync(session, lease, "FOR NO KEY UPDATE").ConfigureAwait(false))
-                return await CompletedByAsync(session, lease).ConfigureAwait(false);
-            var testRows = await session.ScalarAsync<int>("SELECT row_count FROM campaign_test_sets WHERE campaign_id = @id;",
-                ("id", campaignId)).ConfigureAwait(false);
-            StoreValidation.ValidatePredictionCount(outcome, testRows);
-
-            await session.ExecuteAsync("""
-                INSERT INTO final_metrics (trial_id, metrics_json) VALUES (@trial, @metrics)
-                ON CONFLICT (trial_id) DO UPDATE SET metrics_json = excluded.metrics_json;
-                INSERT INTO predictions (trial_id, width, values_f32le) VALUES (@trial, @width, @predictions)
-                ON CONFLICT (trial_id) DO UPDATE SET width = excluded.width, values_f32le = excluded.values_f32le;
-                INSERT INTO models (trial_id, weights, model_json) VALUES (@trial, @weights, @model)
-                ON CONFLICT (trial_id) DO UPDATE SET weights = excluded.weights, model_json = excluded.model_json;
-                UPDATE trials SET state = 'completed', finished_at = @now, lease_expires_at = NULL, error = NULL WHERE id = @trial;
+            var (accepted, testRows) = (await session.ListAsync("""
+                SELECT accepted, test_rows
+                FROM farm_complete_trial(@trial, @attempt, @silo, @now, @metrics, @width, @values, @predictions, @weights, @model);
                 """,
-                ("trial", lease.TrialId), ("metrics", metricsJson), ("width", outcome.PredictionWidth),
-                ("predictions", predictions), ("weights", outcome.ModelWeights), ("model", outcome.ModelJson),
-                ("now", session.Now)).ConfigureAwait(false);
-            await EndAttemptAsync(session, lease, AttemptOutcome.Completed, error: null, ownerKnows: true).ConfigureAwait(false);
-            await EndCampaignIfDoneAsync(session, campaignId).ConfigureAwait(false);
-            return true;
+                reader => (reader.GetBoolean(0), reader.IsDBNull(1) ? (int?)null : reader.GetInt32(1)),
+                ("trial", lease.TrialId), ("attempt", lease.Attempt), ("silo", lease.SiloId), ("now", session.Now),
+                ("metrics", metricsJson), ("width", outcome.PredictionWidth), ("values", (long)outcome.TestPredictions.Length),
+                ("predictions", predictions), ("weights", outcome.ModelWeights), ("model", outcome.ModelJson)).ConfigureAwait(false)).Single();
+            if (testRows is { } rows) StoreValidation.ValidatePredictionCount(outcome, rows);
+            return accepted;
         }, ct);
     }
 
@@ -385,14 +349,6 @@ public sealed partial class PostgresFarmStore
         await session.ScalarAsync<bool>(
             $"SELECT true FROM trials WHERE id = @trial AND state = 'running' AND attempt = @attempt AND owner = @silo {lockMode};",
             ("trial", lease.TrialId), ("attempt", lease.Attempt), ("silo", lease.SiloId)).ConfigureAwait(false);
-
-    /// <summary>Whether this very attempt completed the trial: a completion repeated after a lost acknowledgement.</summary>
-    private static Task<bool> CompletedByAsync(PostgresSession session, TrialLease lease) =>
-        session.ScalarAsync<bool>("""
-            SELECT EXISTS (SELECT 1 FROM trial_attempts
-                           WHERE trial_id = @trial AND attempt = @attempt AND silo_id = @silo AND outcome = 'completed');
-            """,
-            ("trial", lease.TrialId), ("attempt", lease.Attempt), ("silo", lease.SiloId));
 
     private static Task EndAttemptAsync(PostgresSession session, TrialLease lease, AttemptOutcome outcome, string? error, bool ownerKnows) =>
         session.ExecuteAsync("""

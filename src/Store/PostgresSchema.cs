@@ -138,6 +138,97 @@ internal static class PostgresSchema
                 declared_at     bigint  NOT NULL
             );
             """),
+        new(5, "a claim and a completion each in one round trip", $$"""
+            -- Each statement of a plpgsql routine takes its own snapshot (READ COMMITTED), so the steps keep the order and
+            -- the locks that PostgresFarmStore's remarks give, on the server instead of one round trip each.
+
+            -- The operation's record comes first: a later try of it waits here for an earlier one still committing, then
+            -- finds the record and does nothing, and both read the trials it names (see ClaimTrialsAsync). The queued
+            -- trials are fitted to the slots as StoreRules.FitToSlots does for SQLite.
+            CREATE PROCEDURE farm_claim_trials(p_operation uuid, p_campaign bigint, p_silo text, p_free integer, p_now bigint,
+                                               p_expires bigint) LANGUAGE plpgsql AS $$
+            DECLARE
+                v_state     text;
+                v_queued    record;
+                v_remaining integer := p_free;
+                v_chosen    bigint[] := ARRAY[]::bigint[];
+            BEGIN
+                INSERT INTO store_operations (id, result, recorded_at) VALUES (p_operation, '[]', p_now) ON CONFLICT (id) DO NOTHING;
+                IF NOT FOUND THEN RETURN; END IF;
+                -- The silo's lock before the campaign's, and in a statement before the one that reads dead_silos, so that
+                -- read comes after a recovery that held the lock committed.
+                PERFORM pg_advisory_xact_lock_shared({{SiloLockClass}}, hashtext(p_silo));
+                SELECT state INTO v_state FROM campaigns
+                WHERE id = p_campaign AND NOT EXISTS (SELECT 1 FROM dead_silos WHERE silo_id = p_silo)
+                FOR NO KEY UPDATE;
+                IF v_state IS NULL OR v_state NOT IN ('queued','running') THEN RETURN; END IF;
+                FOR v_queued IN
+                    SELECT id, slots FROM trials WHERE campaign_id = p_campaign AND state = 'queued' AND slots <= p_free ORDER BY idx
+                LOOP
+                    EXIT WHEN v_remaining = 0;
+                    CONTINUE WHEN v_queued.slots > v_remaining;
+                    v_chosen := v_chosen || v_queued.id;
+                    v_remaining := v_remaining - v_queued.slots;
+                END LOOP;
+                IF cardinality(v_chosen) = 0 THEN RETURN; END IF;
+                UPDATE trials SET state = 'running', attempt = attempt + 1, owner = p_silo, lease_expires_at = p_expires,
+                                  started_at = p_now, finished_at = NULL
+                WHERE id = ANY(v_chosen);
+                INSERT INTO trial_attempts (trial_id, attempt, silo_id, started_at)
+                SELECT id, attempt, p_silo, p_now FROM trials WHERE id = ANY(v_chosen);
+                UPDATE campaigns SET state = 'running', started_at = COALESCE(started_at, p_now) WHERE id = p_campaign AND state = 'queued';
+                UPDATE store_operations
+                SET result = (SELECT json_agg(json_build_array(id, attempt) ORDER BY idx) FROM trials WHERE id = ANY(v_chosen))::text
+                WHERE id = p_operation;
+            END
+            $$;
+
+            -- Refuses (accepted false) a lease that is not the trial's current attempt, unless this very attempt completed
+            -- it (a repetition after a lost acknowledgement); predictions that do not fit the test set are refused with the
+            -- set's row count, and nothing is written.
+            CREATE FUNCTION farm_complete_trial(p_trial bigint, p_attempt integer, p_silo text, p_now bigint, p_metrics text,
+                                                p_width integer, p_values bigint, p_predictions bytea, p_weights bytea, p_model text,
+                                                OUT accepted boolean, OUT test_rows integer) LANGUAGE plpgsql AS $$
+            DECLARE
+                v_campaign bigint;
+                v_current  boolean := false;
+                v_rows     integer;
+            BEGIN
+                SELECT id INTO v_campaign FROM campaigns WHERE id = (SELECT campaign_id FROM trials WHERE id = p_trial) FOR NO KEY UPDATE;
+                IF v_campaign IS NOT NULL THEN
+                    PERFORM 1 FROM trials WHERE id = p_trial AND state = 'running' AND attempt = p_attempt AND owner = p_silo
+                    FOR NO KEY UPDATE;
+                    v_current := FOUND;
+                END IF;
+                IF NOT v_current THEN
+                    accepted := EXISTS (SELECT 1 FROM trial_attempts
+                                        WHERE trial_id = p_trial AND attempt = p_attempt AND silo_id = p_silo AND outcome = 'completed');
+                    RETURN;
+                END IF;
+                v_rows := COALESCE((SELECT row_count FROM campaign_test_sets WHERE campaign_id = v_campaign), 0);
+                IF p_values <> v_rows::bigint * p_width THEN
+                    accepted := false;
+                    test_rows := v_rows;
+                    RETURN;
+                END IF;
+                INSERT INTO final_metrics (trial_id, metrics_json) VALUES (p_trial, p_metrics)
+                ON CONFLICT (trial_id) DO UPDATE SET metrics_json = excluded.metrics_json;
+                INSERT INTO predictions (trial_id, width, values_f32le) VALUES (p_trial, p_width, p_predictions)
+                ON CONFLICT (trial_id) DO UPDATE SET width = excluded.width, values_f32le = excluded.values_f32le;
+                INSERT INTO models (trial_id, weights, model_json) VALUES (p_trial, p_weights, p_model)
+                ON CONFLICT (trial_id) DO UPDATE SET weights = excluded.weights, model_json = excluded.model_json;
+                UPDATE trials SET state = 'completed', finished_at = p_now, lease_expires_at = NULL, error = NULL WHERE id = p_trial;
+                UPDATE trial_attempts SET ended_at = p_now, outcome = 'completed', error = NULL, owner_notified = true
+                WHERE trial_id = p_trial AND attempt = p_attempt;
+                -- A completed trial makes an ended campaign a success; an open-ended one (a search) waits for its grain to seal it.
+                IF NOT EXISTS (SELECT 1 FROM trials WHERE campaign_id = v_campaign AND state IN ('queued','running'))
+                   AND NOT (SELECT open_ended FROM campaigns WHERE id = v_campaign) THEN
+                    UPDATE campaigns SET state = 'completed', finished_at = p_now WHERE id = v_campaign AND state IN ('queued','running');
+                END IF;
+                accepted := true;
+            END
+            $$;
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

@@ -19,6 +19,10 @@ public sealed partial class SqliteFarmStore
             $"SELECT {TrialColumns} FROM trials t WHERE t.id = @id;",
             reader => ReadTrial(reader, 0), ("@id", trialId)).SingleOrDefault(), ct));
 
+    public Task<EndedTrial?> GetEndedTrialAsync(long campaignId, long trialId, CancellationToken ct = default) =>
+        AsTask(() => Read(connection => List(connection, null, EndedTrialQuery, ReadEndedTrial, ("@campaign", campaignId), ("@trial", trialId))
+            .SingleOrDefault(), ct));
+
     public Task<IReadOnlyList<TrialRecord>> AddTrialsAsync(long campaignId, IReadOnlyList<NewTrial> trials, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(trials);

@@ -23,6 +23,19 @@ internal static class StoreRows
 
     public const int TrialColumnCount = 17;
 
+    /// <summary>
+    /// <see cref="ReadEndedTrial"/>'s query, with parameters <c>@campaign</c> and <c>@trial</c>: the campaign's columns,
+    /// the trial's (nulls when it is not the campaign's), and its final metrics when it completed.
+    /// </summary>
+    public const string EndedTrialQuery = $"""
+        SELECT {CampaignColumns}, {TrialColumns}, f.metrics_json
+        FROM campaigns c LEFT JOIN trials t ON t.id = @trial AND t.campaign_id = c.id
+        LEFT JOIN final_metrics f ON f.trial_id = t.id AND t.state = 'completed'
+        WHERE c.id = @campaign;
+        """;
+
+    private const int CampaignColumnCount = 13;
+
     /// <summary>An attempt's columns, in the order <see cref="ReadAttempt"/> reads them.</summary>
     public const string AttemptColumns = "trial_id, attempt, silo_id, started_at, ended_at, outcome, error, gpu_devices";
 
@@ -59,6 +72,14 @@ internal static class StoreRows
         PrunedStep: reader.IsDBNull(first + 14) ? null : reader.GetInt32(first + 14),
         AttributesJson: NullableString(reader, first + 15),
         Gpus: reader.GetInt32(first + 16));
+
+    public static EndedTrial ReadEndedTrial(DbDataReader reader)
+    {
+        const int metrics = CampaignColumnCount + TrialColumnCount;
+        return new EndedTrial(ReadCampaign(reader, 0),
+            reader.IsDBNull(CampaignColumnCount) ? null : ReadTrial(reader, CampaignColumnCount),
+            reader.IsDBNull(metrics) ? null : StoreCodec.MetricsFromJson(reader.GetString(metrics)));
+    }
 
     /// <summary>A trial read with <see cref="TrialColumns"/> then <see cref="CampaignColumns"/>, as a claim hands it out.</summary>
     public static ClaimedTrial ReadClaimedTrial(DbDataReader reader, string siloId)

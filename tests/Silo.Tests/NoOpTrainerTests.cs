@@ -14,7 +14,7 @@ public sealed class NoOpTrainerTests
     [Fact]
     public async Task ASearchsTrials_ReportTheSumOfTheirSquaredNumericParametersAsValLoss_AndEnsembleMembersDoNot()
     {
-        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2, trainer: store => new NoOpTrainer(store));
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 2, trainer: store => new NoOpTrainer(new CampaignCache(store)));
         SmallCampaign.WriteDataset(farm.Folder);
         var search = await farm.SubmitAsync("""
             name: noop-search

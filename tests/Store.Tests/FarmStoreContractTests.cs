@@ -321,6 +321,30 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EndedTrial_IsReadWithItsCampaign_AndItsFinalMetricsOnlyOnceCompleted()
+    {
+        var store = await NewStoreAsync();
+        var campaignId = await store.CreateCampaignAsync(Campaign(), Trials(2), Ct);
+        var other = await store.CreateCampaignAsync(Campaign("other"), Trials(1), Ct);
+        var completed = await ClaimOneAsync(store, campaignId);
+        var failed = await ClaimOneAsync(store, campaignId);
+        Assert.True(await store.CompleteTrialAsync(completed.Lease, Outcome(), Ct));
+        Assert.True(await store.FailTrialAsync(failed.Lease, "diverged", retryable: false, Ct));
+
+        var ended = await store.GetEndedTrialAsync(campaignId, completed.Trial.Id, Ct);
+        Assert.Equal(await store.GetCampaignAsync(campaignId, Ct), ended!.Campaign);
+        Assert.Equal(await store.GetTrialAsync(completed.Trial.Id, Ct), ended.Trial);
+        Assert.Equal(Outcome().FinalMetrics, ended.FinalMetrics);
+        var failedEnd = await store.GetEndedTrialAsync(campaignId, failed.Trial.Id, Ct);
+        Assert.Equal((CampaignState.Completed, TrialState.Failed), (failedEnd!.Campaign.State, failedEnd.Trial!.State));
+        Assert.Null(failedEnd.FinalMetrics);
+        var elsewhere = await store.GetEndedTrialAsync(other, completed.Trial.Id, Ct);
+        Assert.Equal(other, elsewhere!.Campaign.Id);
+        Assert.Null(elsewhere.Trial);
+        Assert.Null(await store.GetEndedTrialAsync(campaignId + other + 1, completed.Trial.Id, Ct));
+    }
+
+    [Fact]
     public async Task Complete_RefusesPredictionsThatDoNotCoverTheTestRows()
     {
         var (store, campaignId) = await StoreWithCampaignAsync();

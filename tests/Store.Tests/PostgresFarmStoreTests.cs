@@ -210,6 +210,21 @@ public sealed class PostgresFarmStoreTests(PostgresServerFixture postgres) : Far
     }
 
     [Fact]
+    public async Task Completion_WhoseAcknowledgementIsLost_IsAcknowledged_AndEndsTheAttemptAndTheCampaignOnce()
+    {
+        var store = (PostgresFarmStore)await NewStoreAsync();
+        var campaignId = await store.CreateCampaignAsync(Campaign(), Trials(1), Ct);
+        var claimed = await ClaimOneAsync(store, campaignId);
+
+        LoseTheNextAcknowledgement(store);
+        Assert.True(await store.CompleteTrialAsync(claimed.Lease, Outcome(), Ct));
+
+        Assert.Equal([AttemptOutcome.Completed], (await store.GetAttemptsAsync(claimed.Trial.Id, Ct)).Select(a => a.Outcome!.Value));
+        Assert.Equal(TrialState.Completed, (await store.GetTrialAsync(claimed.Trial.Id, Ct))!.State);
+        Assert.Equal(CampaignState.Completed, (await store.GetCampaignAsync(campaignId, Ct))!.State);
+    }
+
+    [Fact]
     public async Task Cancel_WhoseAcknowledgementIsLost_StillReportsThatItCancelled()
     {
         var store = (PostgresFarmStore)await NewStoreAsync();
