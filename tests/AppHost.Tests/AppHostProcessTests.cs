@@ -41,7 +41,8 @@ public sealed class AppHostProcessTests
             await first.WaitForLineAsync(l => l.StartsWith("campaign 1 running: 1/20 done", StringComparison.Ordinal), Patience);
             first.Signal(Signals.Interrupt);
 
-            Assert.Equal(FarmExitCodes.Interrupted, await first.WaitForExitAsync(Patience));
+            var exitCode = await first.WaitForExitAsync(Patience);
+            Assert.True(exitCode == FarmExitCodes.Interrupted, $"exit code {exitCode}:\n{first.Output}");
             Assert.Contains("[apphost] stopping the farm: the silos give their running trials back; run the same command again to carry on", first.Lines);
         }
         await using (var store = await FarmStoreFactory.OpenAsync(folder["farm.db"], ct: Ct))
