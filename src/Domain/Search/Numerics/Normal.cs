@@ -14,8 +14,8 @@ internal static class Normal
     private const double LogSqrt2Pi = 0.91893853320467274178;
     private const double SqrtHalfPi = 1.25331413731550025121;
 
-    /// <summary>Where e^−x rounds to 0 in doubles (below half the least subnormal, e^−745.13).</summary>
-    private const double ExpUnderflow = 746;
+    /// <summary>Past it, e^−x rounds to 0 in doubles (below half the least subnormal, e^−745.13).</summary>
+    internal const double ExpUnderflow = 746;
 
     public static double Pdf(double z) => Math.Exp(-0.5 * z * z - LogSqrt2Pi);
 
