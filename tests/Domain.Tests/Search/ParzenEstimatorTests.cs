@@ -54,26 +54,6 @@ public class ParzenEstimatorTests
         for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i]), 1e-12);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(1000)]
-    public void Stable_order_is_that_of_a_stable_sort_with_ties_by_position(int n)
-    {
-        // Few distinct values (many long runs of ties, some equal to the prior's 0.5), zeros of both signs, and values
-        // at the bounds: the introsort underneath reorders runs of equal keys, which must come back by position.
-        var random = new Random(n);
-        double[] levels = [0.0, -0.0, 0.5, 1.0, 0.25, 0.75, 0.1, 0.9];
-        var values = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? random.NextDouble() : levels[random.Next(levels.Length)]).ToArray();
-        var order = new int[n + 1];
-
-        ParzenEstimator.StableOrder(values, order);
-
-        var expected = values.Append(0.5).Select((v, i) => (v, i)).OrderBy(p => p.v).Select(p => p.i).ToArray();
-        Assert.Equal(expected, order);
-    }
-
     [Fact]
     public void Density_integrates_to_one()
     {
