@@ -55,24 +55,6 @@ public class ParzenEstimatorTests
     }
 
     [Fact]
-    public void Gap_bandwidths_from_orders_given_are_those_it_sorts_itself()
-    {
-        // As TPE passes the orders it reads off its kept columns; here with ties, one of them with the prior's 0.5.
-        double[] values = [0.3, 0.5, 0.3, 0.9, 0.5, 0.1, 0.3, 0.72, 0.0, 0.72, 0.5, 0.05];
-        var observations = values.Concat(values.Reverse()).ToArray();
-        var weights = Enumerable.Repeat(1.0, values.Length).ToArray();
-        var n = values.Length;
-        var orders = new int[2 * (n + 1)];
-        for (var j = 0; j < 2; j++)
-            StableOrder.Sort([.. observations.AsSpan(j * n, n), 0.5], orders.AsSpan(j * (n + 1), n + 1));
-        using var sorted = new ParzenEstimator(observations, weights, [0, 0], 1.0, TpeBandwidth.Gaps);
-        using var given = new ParzenEstimator(observations, weights, [0, 0], 1.0, TpeBandwidth.Gaps, orders);
-
-        foreach (var x in new[] { new[] { 0.3, 0.5 }, [0.0, 1.0], [0.51, 0.72] })
-            Assert.Equal(BitConverter.DoubleToInt64Bits(sorted.LogPdf(x)), BitConverter.DoubleToInt64Bits(given.LogPdf(x)));
-    }
-
-    [Fact]
     public void Density_integrates_to_one()
     {
         using var estimator = Estimator(1, TpeBandwidth.Gaps);

@@ -273,63 +273,12 @@ public sealed class TpeSampler : ISampler
             Weights(weights.AsSpan(0, n));
             var choices = new int[columns.Length];
             for (var k = 0; k < columns.Length; k++) choices[k] = _trials.Codec.Choices[columns[k]];
-            var orders = _options.Bandwidth == TpeBandwidth.Gaps ? Orders(rows, columns, choices, observations) : null;
-            try
-            {
-                return new ParzenEstimator(observations.AsSpan(0, columns.Length * n), weights.AsSpan(0, n), choices, _options.PriorWeight, _options.Bandwidth,
-                    orders is null ? default : orders.AsSpan(0, columns.Length * (n + 1)));
-            }
-            finally
-            {
-                if (orders is not null) ArrayPool<int>.Shared.Return(orders);
-            }
+            return new ParzenEstimator(observations.AsSpan(0, columns.Length * n), weights.AsSpan(0, n), choices, _options.PriorWeight, _options.Bandwidth);
         }
         finally
         {
             ArrayPool<double>.Shared.Return(observations);
             ArrayPool<double>.Shared.Return(weights);
-        }
-    }
-
-    /// <summary>
-    /// The orders <see cref="ParzenEstimator"/>'s gap rule needs (observation k is the trial at <c>rows[k]</c>), read off the
-    /// columns <see cref="EncodedTrials"/> keeps sorted instead of sorting each group's values again. Returned from the pool.
-    /// </summary>
-    private int[] Orders(List<int> rows, int[] columns, int[] choices, double[] observations)
-    {
-        var n = rows.Count;
-        var orders = ArrayPool<int>.Shared.Rent(columns.Length * (n + 1));
-        var index = ArrayPool<int>.Shared.Rent(_trials.Count);
-        var keys = ArrayPool<double>.Shared.Rent(n + 1);
-        try
-        {
-            index.AsSpan(0, _trials.Count).Fill(-1);
-            for (var k = 0; k < n; k++) index[rows[k]] = k;
-            for (var c = 0; c < columns.Length; c++)
-            {
-                if (choices[c] > 0) continue;
-                var order = orders.AsSpan(c * (n + 1), n + 1);
-                var m = 0;
-                var priorPlaced = false;
-                foreach (var position in _trials.ByValue(columns[c]))
-                {
-                    var k = index[position];
-                    if (k < 0) continue;
-                    var value = observations[c * n + k];
-                    // The prior's centre 0.5 has the highest index, so it follows the observations equal to it.
-                    if (!priorPlaced && value > 0.5) (keys[m], order[m++], priorPlaced) = (0.5, n, true);
-                    (keys[m], order[m++]) = (value, k);
-                }
-                if (!priorPlaced) (keys[m], order[m]) = (0.5, n);
-                // In the kept order ties go by position; the estimator's indices follow trial numbers.
-                StableOrder.BreakTies(keys.AsSpan(0, n + 1), order);
-            }
-            return orders;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(index);
-            ArrayPool<double>.Shared.Return(keys);
         }
     }
 
