@@ -10,8 +10,8 @@ namespace EnsembleFarm.Domain.Search;
 /// component per observation plus one prior component, each a product over the columns of a truncated
 /// normal on [0, 1] (numeric columns, in unit coordinates) or a categorical distribution (categorical
 /// columns). As in Optuna: the prior component is centred with σ = 1; a categorical kernel puts mass 1 on
-/// the observed choice and prior_weight/(n+1) on every choice, normalised. Bandwidths (<see cref="TpeBandwidth"/>):
-/// per parameter, the larger gap to the neighbouring observations, or one σ = 0.2·n^(−1/(d+4)) (Scott-like). Both
+/// the observed choice and prior_weight/(n+1) on every choice, normalised. Bandwidths: multivariate
+/// σ = 0.2·n^(−1/(d+4)) (Scott-like); univariate σ = the larger gap to the neighbouring observations. Both
 /// are clipped to [1/min(100, n + 2), 1] ("magic clip").
 /// </summary>
 internal sealed class ParzenEstimator : IDisposable
@@ -37,7 +37,7 @@ internal sealed class ParzenEstimator : IDisposable
     /// <param name="observations">The group's columns one after the other, each with one value per observation (no NaN).</param>
     /// <param name="weights">Observation weights (≥ 0), before the prior's: one per observation.</param>
     /// <remarks>Its arrays come from a pool: dispose of it once the suggestion is made.</remarks>
-    public ParzenEstimator(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, int[] choices, double priorWeight, TpeBandwidth bandwidth)
+    public ParzenEstimator(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, int[] choices, double priorWeight, bool multivariate)
     {
         _choices = choices;
         var n = weights.Length;
@@ -78,7 +78,7 @@ internal sealed class ParzenEstimator : IDisposable
             var sigma = _sigma.AsSpan(j * _stride, _stride);
             var upper = _logNormaliser.AsSpan(j * _stride, _stride);
             var lower = _terms.AsSpan(0, _stride);
-            var sigmas = bandwidth == TpeBandwidth.Gaps ? NeighbourSigmas(column) : null;
+            var sigmas = multivariate ? null : NeighbourSigmas(column);
             var shared = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (columns + 4));
             for (var c = 0; c < _stride; c++)
             {
@@ -90,7 +90,7 @@ internal sealed class ParzenEstimator : IDisposable
             }
             Normal.Cdf(upper);
             Normal.Cdf(lower);
-            // With the Scott-like rule every observation's kernel has the same σ: one log σ, not one per component.
+            // Every observation's kernel has the same σ when multivariate: one log σ, not one per component.
             var logSigma = double.NaN;
             var lastSigma = double.NaN;
             for (var c = 0; c < _stride; c++)
@@ -142,15 +142,13 @@ internal sealed class ParzenEstimator : IDisposable
     private static double[] NeighbourSigmas(ReadOnlySpan<double> mus)
     {
         var n = mus.Length;
-        // By value, ties by position: the order a stable sort gives, with one sort and no LINQ (the default bandwidth
-        // sorts every numeric column of both groups, up to a thousand values, on each suggestion).
-        var order = new (double Value, int Index)[n + 1];
-        for (var i = 0; i < n; i++) order[i] = (mus[i], i);
-        order[n] = (0.5, n);
-        Array.Sort(order);
+        var withPrior = new double[n + 1];
+        mus.CopyTo(withPrior);
+        withPrior[n] = 0.5;
+        var order = Enumerable.Range(0, n + 1).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
         var sorted = new double[n + 3];
         sorted[0] = 0;
-        for (var i = 0; i <= n; i++) sorted[i + 1] = order[i].Value;
+        for (var i = 0; i <= n; i++) sorted[i + 1] = withPrior[order[i]];
         sorted[n + 2] = 1;
         var sortedSigmas = new double[n + 1];
         for (var i = 0; i <= n; i++) sortedSigmas[i] = Math.Max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
@@ -163,7 +161,7 @@ internal sealed class ParzenEstimator : IDisposable
         var sigmas = new double[n];
         for (var i = 0; i <= n; i++)
         {
-            if (order[i].Index < n) sigmas[order[i].Index] = sortedSigmas[i];
+            if (order[i] < n) sigmas[order[i]] = sortedSigmas[i];
         }
         return sigmas;
     }
