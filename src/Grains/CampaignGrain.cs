@@ -105,6 +105,10 @@ internal sealed partial class CampaignGrain(IFarmStore store, ILogger<CampaignGr
             _search?.Observe(trial, ended.FinalMetrics);
         }
         _campaign = ended?.Campaign ?? _campaign;
+        // The store ends a campaign with its last trial's end, which may be another trial than this one, whose end this
+        // grain has not heard of yet: its trials are read again, so that the final update's counts agree with its
+        // state ("completed: 2/3 done, running 1" was pushed once).
+        if (_campaign.HasEnded) await LoadAsync();
         await SealIfDoneAsync();
         await AfterChangeAsync();
     }
