@@ -12,6 +12,8 @@ internal sealed class AppHostRun : IAsyncDisposable
 
     private AppHostRun(Process process) => _process = process;
 
+    public int ProcessId => _process.Id;
+
     public string Output => string.Join('\n', _lines);
 
     public IReadOnlyList<string> Lines => [.. _lines];
@@ -20,10 +22,7 @@ internal sealed class AppHostRun : IAsyncDisposable
     {
         var root = RepositoryRoot();
         // In a session of its own, so that Ctrl+C can be sent as a terminal sends it: to the whole process group
-        // (dotnet run and the AppHost it starts), not to this test process. Always in a child that setsid waits for:
-        // setsid forks by itself when it starts as a process group leader, and then the group signalled would not be
-        // the AppHost's and the exit code seen would be setsid's; full-suite runs saw exactly that (exit code 0 after
-        // a campaign that Ctrl+C never reached), runs of the test alone never did.
+        // (dotnet run and the AppHost it starts), not to this test process.
         var start = new ProcessStartInfo("setsid")
         {
             WorkingDirectory = root,
@@ -31,7 +30,7 @@ internal sealed class AppHostRun : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["--fork", "--wait", "dotnet", "run", "--project", Path.Combine(root, "src", "AppHost"), "-c", "Release", "--no-build", "--", .. args])
+        foreach (var arg in (string[])["dotnet", "run", "--project", Path.Combine(root, "src", "AppHost"), "-c", "Release", "--no-build", "--", .. args])
             start.ArgumentList.Add(arg);
         var process = new Process { StartInfo = start };
         var run = new AppHostRun(process);
@@ -66,12 +65,7 @@ internal sealed class AppHostRun : IAsyncDisposable
     }
 
     /// <summary>Signals the whole process group, as a terminal does on Ctrl+C (and a supervisor on stop).</summary>
-    public void Signal(int signal) => Signals.Send(-SessionLeader(), signal);
-
-    /// <summary>The session setsid made: its leader is setsid's one child, dotnet run.</summary>
-    private int SessionLeader() =>
-        int.Parse(File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single(),
-            System.Globalization.CultureInfo.InvariantCulture);
+    public void Signal(int signal) => Signals.Send(-_process.Id, signal);
 
     private static string RepositoryRoot()
     {
