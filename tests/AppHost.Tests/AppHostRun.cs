@@ -22,15 +22,17 @@ internal sealed class AppHostRun : IAsyncDisposable
     {
         var root = RepositoryRoot();
         // In a session of its own, so that Ctrl+C can be sent as a terminal sends it: to the whole process group
-        // (dotnet run and the AppHost it starts), not to this test process.
-        var start = new ProcessStartInfo("setsid")
+        // (dotnet run and the AppHost it starts), not to this test process. With SIGINT back to its default action:
+        // a shell ignores it in what it starts in the background, that is inherited, and .NET leaves an ignored
+        // SIGINT ignored, so a test command started with '&' saw the AppHost never hear its Ctrl+C.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["dotnet", "run", "--project", Path.Combine(root, "src", "AppHost"), "-c", "Release", "--no-build", "--", .. args])
+        foreach (var arg in (string[])["--default-signal=INT", "setsid", "dotnet", "run", "--project", Path.Combine(root, "src", "AppHost"), "-c", "Release", "--no-build", "--", .. args])
             start.ArgumentList.Add(arg);
         var process = new Process { StartInfo = start };
         var run = new AppHostRun(process);
