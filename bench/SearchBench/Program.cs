@@ -9,6 +9,10 @@ const string Usage = """
                                   median best value and regret after 25, 50, 100 trials, and the targets
       suggestion-cost [REPEATS]   ms of one suggestion with 100 and 1,000 finished trials: our tpe, gp, cmaes beside
                                   Optuna's tpe (in-memory storage); median of REPEATS calls (default 20)
+      tpe-quality FIRST-LAST [option=value ...]
+                                  our tpe alone on the six problems, seeds FIRST to LAST one run at a time, with options
+                                  set as in a spec (n_ei_candidates=64 gamma=0.15 ...): median regret after 25, 50, 100
+                                  trials; for trying a default on other seeds than the tables' (no Optuna, no header)
     bench/run-search-bench.sh runs both, as docs/benchmarks.md reports them.
     """;
 
@@ -23,6 +27,11 @@ try
         case ["suggestion-cost", .. var rest] when rest.Length <= 1:
             Header();
             SuggestionCost.Run(Count(rest, 20), Console.Out);
+            return 0;
+        case ["tpe-quality", var seeds, .. var settings]:
+            var range = seeds.Split('-');
+            if (range.Length != 2 || Count([range[0]], 1) > Count([range[1]], 1)) throw new ArgumentException($"'{seeds}' is not a range of seeds FIRST-LAST.");
+            TpeQuality.Run(Count([range[0]], 1), Count([range[1]], 1), settings, BenchmarkProblems.All, Console.Out);
             return 0;
         default:
             Console.Error.WriteLine(Usage);

@@ -112,6 +112,7 @@ internal static class SearchAlgorithmReader
             PriorWeight = block.Number("prior_weight", NumberRange.NonNegative) ?? defaults.PriorWeight,
             Multivariate = block.Flag("multivariate") ?? defaults.Multivariate,
             ConstantLiar = block.Flag("constant_liar") ?? defaults.ConstantLiar,
+            Bandwidth = block.Choice("bandwidth", SpecVocabulary.TpeBandwidths) ?? defaults.Bandwidth,
         };
     }
 

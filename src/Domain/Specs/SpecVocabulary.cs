@@ -119,6 +119,10 @@ internal static class SpecVocabulary
         ("minimize", Direction.Minimize),
         ("maximize", Direction.Maximize));
 
+    public static readonly Vocabulary<TpeBandwidth> TpeBandwidths = new(
+        ("gaps", TpeBandwidth.Gaps),
+        ("scott", TpeBandwidth.Scott));
+
     public static readonly Vocabulary<ConstantLiar> ConstantLiars = new(
         ("worst", ConstantLiar.Worst),
         ("mean", ConstantLiar.Mean),

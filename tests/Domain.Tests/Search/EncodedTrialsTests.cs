@@ -14,8 +14,12 @@ public class EncodedTrialsTests
     {
         kept.Update(context);
         var codec = new SpaceCodec(context.Space);
-        for (var i = 0; i < context.Trials.Count; i++) Assert.Equal(codec.Encode(context.Trials[i].Params), kept.Row(i).ToArray());
+        var rows = context.Trials.Select(t => codec.Encode(t.Params)).ToArray();
+        for (var i = 0; i < context.Trials.Count; i++) Assert.Equal(rows[i], kept.Row(i).ToArray());
         Assert.True(kept.Taken.SetEquals(SpaceSampling.Taken(context)));
+        // A stable sort of the positions by value (NaN, an inactive parameter, first), whether the order was kept or made now.
+        for (var column = 0; column < codec.Count; column++)
+            Assert.Equal(Enumerable.Range(0, rows.Length).OrderBy(i => rows[i][column]).ToArray(), kept.ByValue(column).ToArray());
     }
 
     [Fact]
@@ -26,6 +30,8 @@ public class EncodedTrialsTests
         var kept = new EncodedTrials();
 
         AssertFresh(kept, new SearchContext(space, Loss, trials[..25]));
+        AssertFresh(kept, new SearchContext(space, Loss, trials[..26]));
+        AssertFresh(kept, new SearchContext(space, Loss, [.. trials[..30], trials[5], trials[5], trials[0]]));
         AssertFresh(kept, new SearchContext(space, Loss, trials));
         trials[3] = trials[3] with { Params = trials[30].Params };
         trials[4] = trials[4] with { State = TrialState.Running, Values = [] };

@@ -49,6 +49,23 @@ public class NumericsTests
         for (var i = 0; i < z.Length; i++) Assert.Equal(BitConverter.DoubleToInt64Bits(Normal.Cdf(z[i])), BitConverter.DoubleToInt64Bits(batch[i]));
     }
 
+    [Fact]
+    public void Cdf_of_many_values_at_once_is_the_single_values_where_the_exponential_underflows()
+    {
+        // |z| around √(2·746) ≈ 38.63, where the batch stops calling exp: whole vectors past it on either side, vectors with
+        // some lanes past it, and the last values on both sides of the edge.
+        var edge = Math.Sqrt(2 * 746.0);
+        double[] tail = [edge - 1e-9, edge, edge + 1e-9, 38.5, 38.7, 39, 45, 100, 1e6, 37, 30, 38.6, 38.65];
+        var z = tail.Concat(tail.Select(t => -t)).Concat(Enumerable.Repeat(50.0, 16)).Concat(Enumerable.Repeat(-50.0, 16)).ToArray();
+        var batch = z.ToArray();
+
+        Normal.Cdf(batch);
+
+        for (var i = 0; i < z.Length; i++) Assert.Equal(BitConverter.DoubleToInt64Bits(Normal.Cdf(z[i])), BitConverter.DoubleToInt64Bits(batch[i]));
+        Assert.Equal(1.0, batch[Array.IndexOf(z, 100.0)]);
+        Assert.Equal(0.0, batch[Array.IndexOf(z, -100.0)]);
+    }
+
     [Theory]
     [InlineData(0.1, 0.8875370839817151)]
     [InlineData(0.3, 0.67137324054087258)]

@@ -21,14 +21,14 @@ public class ParzenEstimatorTests
     // On a bound, near an observation, and in a corner.
     private static readonly double[][] Points = [[0.0, 0.5, 0.5], [0.3, 0.1, 0.9], [0.97, 1.0, 0.2]];
 
-    private static ParzenEstimator Estimator(int columns, bool multivariate) => new(
+    private static ParzenEstimator Estimator(int columns, TpeBandwidth bandwidth) => new(
         [.. Enumerable.Range(0, columns).SelectMany(j => Observations.Select(o => o[j]))], Enumerable.Repeat(1.0, Observations.Length).ToArray(),
-        new int[columns], 1.0, multivariate);
+        new int[columns], 1.0, bandwidth);
 
     [Fact]
     public void Multivariate_log_density_is_Optunas()
     {
-        using var estimator = Estimator(3, multivariate: true);
+        using var estimator = Estimator(3, TpeBandwidth.Scott);
 
         double[] expected = [-0.6568937062829101, 2.0762163617303244, 1.8539759173589156];
         for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i]), 1e-12);
@@ -37,16 +37,45 @@ public class ParzenEstimatorTests
     [Fact]
     public void Univariate_log_density_is_Optunas()
     {
-        using var estimator = Estimator(1, multivariate: false);
+        using var estimator = Estimator(1, TpeBandwidth.Gaps);
 
         double[] expected = [-0.5820593368087981, 0.20640524032520413, -0.36370270347646005];
         for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i][..1]), 1e-12);
     }
 
     [Fact]
+    public void Joint_log_density_with_gap_bandwidths_is_Optunas_over_three_columns_with_univariate_bandwidths()
+    {
+        // TPE's default bandwidth: joint kernels, each observation with its own gap-rule width per column. Optuna's
+        // _ParzenEstimator scores several parameters jointly either way, and with multivariate=False takes those widths.
+        using var estimator = Estimator(3, TpeBandwidth.Gaps);
+
+        double[] expected = [-0.4116625507414677, 2.13909577072615, 1.3201549405775408];
+        for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i]), 1e-12);
+    }
+
+    [Fact]
+    public void Gap_bandwidths_from_orders_given_are_those_it_sorts_itself()
+    {
+        // As TPE passes the orders it reads off its kept columns; here with ties, one of them with the prior's 0.5.
+        double[] values = [0.3, 0.5, 0.3, 0.9, 0.5, 0.1, 0.3, 0.72, 0.0, 0.72, 0.5, 0.05];
+        var observations = values.Concat(values.Reverse()).ToArray();
+        var weights = Enumerable.Repeat(1.0, values.Length).ToArray();
+        var n = values.Length;
+        var orders = new int[2 * (n + 1)];
+        for (var j = 0; j < 2; j++)
+            StableOrder.Sort([.. observations.AsSpan(j * n, n), 0.5], orders.AsSpan(j * (n + 1), n + 1));
+        using var sorted = new ParzenEstimator(observations, weights, [0, 0], 1.0, TpeBandwidth.Gaps);
+        using var given = new ParzenEstimator(observations, weights, [0, 0], 1.0, TpeBandwidth.Gaps, orders);
+
+        foreach (var x in new[] { new[] { 0.3, 0.5 }, [0.0, 1.0], [0.51, 0.72] })
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sorted.LogPdf(x)), BitConverter.DoubleToInt64Bits(given.LogPdf(x)));
+    }
+
+    [Fact]
     public void Density_integrates_to_one()
     {
-        using var estimator = Estimator(1, multivariate: false);
+        using var estimator = Estimator(1, TpeBandwidth.Gaps);
 
         const int steps = 20_000;
         var integral = Enumerable.Range(0, steps + 1)
@@ -62,7 +91,7 @@ public class ParzenEstimatorTests
         // choice is the density integrated over the numeric column.
         double[] choice = [0, 2, 2, 3, 0, 2];
         using var estimator = new ParzenEstimator(
-            [.. choice, .. Observations.Select(o => o[0])], Enumerable.Repeat(1.0, choice.Length).ToArray(), [4, 0], 1.0, multivariate: true);
+            [.. choice, .. Observations.Select(o => o[0])], Enumerable.Repeat(1.0, choice.Length).ToArray(), [4, 0], 1.0, TpeBandwidth.Scott);
 
         var mass = Enumerable.Range(0, 4).Select(k => Enumerable.Range(0, 2001).Sum(i => (i is 0 or 2000 ? 0.5 : 1.0) * Math.Exp(estimator.LogPdf([k, i / 2000.0])) / 2000)).ToArray();
 

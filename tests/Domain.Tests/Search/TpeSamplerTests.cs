@@ -87,7 +87,8 @@ public class TpeSamplerTests
     public void Suggests_to_the_last_bit_what_it_did_before_its_cost_was_cut()
     {
         // Computed with the sampler as it was before its cost was cut (docs/benchmarks.md, "Suggestion under 1 ms"): a change
-        // that only makes a suggestion cheaper must not move it, not even in its last digit.
+        // that only makes a suggestion cheaper must not move it, not even in its last digit. That sampler's bandwidth rule
+        // was the Scott-like one, no longer the default.
         // Hartmann-6 with every seventh trial pruned (ranked after the completed ones); the mixed space with five pending.
         var hartmann = RandomHistory("hartmann6", 1000).Select((t, i) => i % 7 != 3 ? t : t with
         {
@@ -98,8 +99,8 @@ public class TpeSamplerTests
         var mixed = RandomHistory("mixed_int_cat", 100).Select((t, i) => i < 95 ? t : t with { State = TrialState.Running, Values = [] }).ToList();
         Objective[] objectives = [Objective.Minimize("loss")];
 
-        var h = new TpeSampler(new() { Seed = 3 }).Suggest(new SearchContext(BenchmarkProblems.Find("hartmann6").Space, objectives, hartmann)).Params;
-        var m = new TpeSampler(new() { Seed = 3 }).Suggest(new SearchContext(BenchmarkProblems.Find("mixed_int_cat").Space, objectives, mixed)).Params;
+        var h = new TpeSampler(new() { Seed = 3, Bandwidth = TpeBandwidth.Scott }).Suggest(new SearchContext(BenchmarkProblems.Find("hartmann6").Space, objectives, hartmann)).Params;
+        var m = new TpeSampler(new() { Seed = 3, Bandwidth = TpeBandwidth.Scott }).Suggest(new SearchContext(BenchmarkProblems.Find("mixed_int_cat").Space, objectives, mixed)).Params;
 
         double[] expected = [0.4478359403068207, 0.8308647443951582, 0.6002115058722018, 0.5140038437999527, 0.5051226812047287, 0.055929464775403594];
         Assert.Equal(expected, Enumerable.Range(0, 6).Select(i => h[$"x{i}"].AsDouble()));

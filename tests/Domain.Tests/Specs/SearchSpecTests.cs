@@ -201,8 +201,8 @@ public class SearchSpecTests
 
     public static TheoryData<string, object> SamplerOptions => new()
     {
-        { "{name: tpe, seed: 1, n_startup_trials: 5, n_ei_candidates: 12, gamma: 0.2, max_good_trials: 10, prior_weight: 0.5, multivariate: false, constant_liar: false}",
-            new TpeSamplerOptions { Seed = 1, NStartupTrials = 5, NEiCandidates = 12, Gamma = 0.2, MaxGoodTrials = 10, PriorWeight = 0.5, Multivariate = false, ConstantLiar = false } },
+        { "{name: tpe, seed: 1, n_startup_trials: 5, n_ei_candidates: 12, gamma: 0.2, max_good_trials: 10, prior_weight: 0.5, multivariate: false, constant_liar: false, bandwidth: scott}",
+            new TpeSamplerOptions { Seed = 1, NStartupTrials = 5, NEiCandidates = 12, Gamma = 0.2, MaxGoodTrials = 10, PriorWeight = 0.5, Multivariate = false, ConstantLiar = false, Bandwidth = TpeBandwidth.Scott } },
         { "{name: random, seed: 1}", new RandomSamplerOptions { Seed = 1 } },
         { "{name: sobol, seed: 1, scramble: false}", new SobolSamplerOptions { Seed = 1, Scramble = false } },
         { "{name: gp, seed: 1, n_startup_trials: 4, constant_liar: mean, n_preliminary_samples: 64, n_local_search: 2, fit_iterations: 20, max_observations: 50}",
@@ -461,6 +461,8 @@ public class SearchSpecTests
             "must be a whole number from 1 to 1000000, got '0'" },
         { "search: {trials: 3, sampler: {seed: -1}, space: {model.dropout: {fixed: 0.1}}}\n", Header, "search.sampler.seed",
             "must be a whole number from 0 to 18446744073709551615, got '-1'" },
+        { "search: {trials: 3, sampler: {name: tpe, bandwidth: silverman}, space: {model.dropout: {fixed: 0.1}}}\n", Header, "search.sampler.bandwidth",
+            "must be one of: gaps, scott; got 'silverman'" },
         { "search: {trials: 3, sampler: {name: gp, constant_liar: best}, space: {model.dropout: {fixed: 0.1}}}\n", Header, "search.sampler.constant_liar",
             "must be one of: worst, mean, none; got 'best'" },
         { "search: {trials: 3, sampler: {name: cmaes, restart_strategy: bipop}, space: {model.dropout: {float: [0, 0.5]}}}\n", Header, "search.sampler.restart_strategy",

@@ -14,6 +14,9 @@ internal static class Normal
     private const double LogSqrt2Pi = 0.91893853320467274178;
     private const double SqrtHalfPi = 1.25331413731550025121;
 
+    /// <summary>Past it, e^−x rounds to 0 in doubles (below half the least subnormal, e^−745.13).</summary>
+    internal const double ExpUnderflow = 746;
+
     public static double Pdf(double z) => Math.Exp(-0.5 * z * z - LogSqrt2Pi);
 
     public static double LogPdf(double z) => -0.5 * z * z - LogSqrt2Pi;
@@ -35,8 +38,16 @@ internal static class Normal
         {
             var x = -new Vector<double>(values[i..]) * new Vector<double>(InvSqrt2);
             var a = Vector.Abs(x);
-            for (var k = 0; k < lanes; k++) exps[k] = Math.Exp(-a[k] * a[k]);
-            var erfc = new Vector<double>(exps) * Erfcx(a);
+            var underflows = 0;
+            for (var k = 0; k < lanes; k++)
+            {
+                // Past e^−746 the exponential rounds to 0, and glibc's exp takes a slow error-reporting path to say so:
+                // TPE's narrow kernels put most of their bounds there. The product with erfcx is then 0 whatever erfcx is.
+                var underflow = a[k] * a[k] > ExpUnderflow;
+                exps[k] = underflow ? 0 : Math.Exp(-a[k] * a[k]);
+                if (underflow) underflows++;
+            }
+            var erfc = underflows == lanes ? Vector<double>.Zero : new Vector<double>(exps) * Erfcx(a);
             erfc = Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), new Vector<double>(2) - erfc, erfc);
             (new Vector<double>(0.5) * erfc).CopyTo(values[i..]);
         }

@@ -10,8 +10,8 @@ namespace EnsembleFarm.Domain.Search;
 /// component per observation plus one prior component, each a product over the columns of a truncated
 /// normal on [0, 1] (numeric columns, in unit coordinates) or a categorical distribution (categorical
 /// columns). As in Optuna: the prior component is centred with σ = 1; a categorical kernel puts mass 1 on
-/// the observed choice and prior_weight/(n+1) on every choice, normalised. Bandwidths: multivariate
-/// σ = 0.2·n^(−1/(d+4)) (Scott-like); univariate σ = the larger gap to the neighbouring observations. Both
+/// the observed choice and prior_weight/(n+1) on every choice, normalised. Bandwidths (<see cref="TpeBandwidth"/>):
+/// per parameter, the larger gap to the neighbouring observations, or one σ = 0.2·n^(−1/(d+4)) (Scott-like). Both
 /// are clipped to [1/min(100, n + 2), 1] ("magic clip").
 /// </summary>
 internal sealed class ParzenEstimator : IDisposable
@@ -36,8 +36,14 @@ internal sealed class ParzenEstimator : IDisposable
 
     /// <param name="observations">The group's columns one after the other, each with one value per observation (no NaN).</param>
     /// <param name="weights">Observation weights (≥ 0), before the prior's: one per observation.</param>
+    /// <param name="orders">
+    /// For the gap rule, from a caller that keeps the columns sorted: per column, the n observations and the prior's
+    /// centre 0.5 (index n) by value, ties by index (<see cref="StableOrder"/>), n + 1 indices a column, column after
+    /// column (categorical ones too, not read). Sorted here when empty.
+    /// </param>
     /// <remarks>Its arrays come from a pool: dispose of it once the suggestion is made.</remarks>
-    public ParzenEstimator(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, int[] choices, double priorWeight, bool multivariate)
+    public ParzenEstimator(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, int[] choices, double priorWeight, TpeBandwidth bandwidth,
+        ReadOnlySpan<int> orders = default)
     {
         _choices = choices;
         var n = weights.Length;
@@ -66,44 +72,81 @@ internal sealed class ParzenEstimator : IDisposable
         _logWeights[n] = Math.Log((n == 0 ? 1.0 : priorWeight) / total);
 
         var minSigma = 1.0 / Math.Min(100.0, n + 2.0);
-        for (var j = 0; j < columns; j++)
+        var lanes = Pool.Rent(_stride);
+        var order = ArrayPool<int>.Shared.Rent(n + 1);
+        try
         {
-            var column = observations.Slice(j * n, n);
-            if (choices[j] > 0)
+            for (var j = 0; j < columns; j++)
             {
-                CategoricalKernels(column, j, priorWeight);
-                continue;
-            }
-            var mu = _mu.AsSpan(j * _stride, _stride);
-            var sigma = _sigma.AsSpan(j * _stride, _stride);
-            var upper = _logNormaliser.AsSpan(j * _stride, _stride);
-            var lower = _terms.AsSpan(0, _stride);
-            var sigmas = multivariate ? null : NeighbourSigmas(column);
-            var shared = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (columns + 4));
-            for (var c = 0; c < _stride; c++)
-            {
-                var isObservation = c < n;
-                mu[c] = isObservation ? column[c] : 0.5;
-                sigma[c] = isObservation ? Math.Clamp(sigmas?[c] ?? shared, minSigma, 1.0) : 1.0;
-                upper[c] = (1 - mu[c]) / sigma[c];
-                lower[c] = -mu[c] / sigma[c];
-            }
-            Normal.Cdf(upper);
-            Normal.Cdf(lower);
-            // Every observation's kernel has the same σ when multivariate: one log σ, not one per component.
-            var logSigma = double.NaN;
-            var lastSigma = double.NaN;
-            for (var c = 0; c < _stride; c++)
-            {
-                if (c >= _components)
+                var column = observations.Slice(j * n, n);
+                if (choices[j] > 0)
                 {
-                    upper[c] = 0;
+                    CategoricalKernels(column, j, priorWeight);
                     continue;
                 }
-                if (sigma[c] != lastSigma) (lastSigma, logSigma) = (sigma[c], Math.Log(sigma[c]));
-                var mass = upper[c] - lower[c];
-                upper[c] = logSigma + LogSqrt2Pi + Math.Log(Math.Max(mass, 1e-300));
+                var columnOrder = ReadOnlySpan<int>.Empty;
+                if (bandwidth == TpeBandwidth.Gaps && !orders.IsEmpty) columnOrder = orders.Slice(j * (n + 1), n + 1);
+                else if (bandwidth == TpeBandwidth.Gaps)
+                {
+                    column.CopyTo(lanes);
+                    lanes[n] = 0.5;
+                    StableOrder.Sort(lanes.AsSpan(0, n + 1), order);
+                    columnOrder = order.AsSpan(0, n + 1);
+                }
+                NumericKernels(column, j, columnOrder, minSigma, 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (columns + 4)), lanes);
             }
+        }
+        finally
+        {
+            Pool.Return(lanes);
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    /// <summary>
+    /// A numeric column's kernels: centres, widths (each observation's gaps to its neighbours when <paramref name="order"/>
+    /// is given, else <paramref name="shared"/>) and the log of each truncated normal's normaliser.
+    /// </summary>
+    /// <param name="order">The observations and the prior's centre (index n) by value, ties by index; or empty.</param>
+    private void NumericKernels(ReadOnlySpan<double> column, int j, ReadOnlySpan<int> order, double minSigma, double shared, double[] lanes)
+    {
+        var n = column.Length;
+        var mu = _mu.AsSpan(j * _stride, _stride);
+        var sigma = _sigma.AsSpan(j * _stride, _stride);
+        var sigmas = order.IsEmpty ? null : NeighbourSigmas(column, order);
+        for (var c = 0; c < _stride; c++)
+        {
+            var isObservation = c < n;
+            mu[c] = isObservation ? column[c] : 0.5;
+            sigma[c] = isObservation ? Math.Clamp(sigmas?[c] ?? shared, minSigma, 1.0) : 1.0;
+        }
+        // The masses go through Normal.Cdf in the order of the centres when it is known: narrow kernels far from a bound
+        // have a CDF there of exactly 0 or 1, which Normal.Cdf skips a whole vector of at a time, and sorted centres put
+        // those kernels side by side. Each value is the same in any order.
+        var upper = _logNormaliser.AsSpan(j * _stride, _stride);
+        var lower = _terms.AsSpan(0, _stride);
+        for (var l = 0; l < _stride; l++)
+        {
+            var c = l < order.Length ? order[l] : l;
+            upper[l] = (1 - mu[c]) / sigma[c];
+            lower[l] = -mu[c] / sigma[c];
+        }
+        Normal.Cdf(upper);
+        Normal.Cdf(lower);
+        for (var l = 0; l < _stride; l++) lanes[l] = upper[l] - lower[l];
+        // With the Scott-like rule every observation's kernel has the same σ: one log σ, not one per component.
+        var logSigma = double.NaN;
+        var lastSigma = double.NaN;
+        for (var l = 0; l < _stride; l++)
+        {
+            var c = l < order.Length ? order[l] : l;
+            if (c >= _components)
+            {
+                upper[c] = 0;
+                continue;
+            }
+            if (sigma[c] != lastSigma) (lastSigma, logSigma) = (sigma[c], Math.Log(sigma[c]));
+            upper[c] = logSigma + LogSqrt2Pi + Math.Log(Math.Max(lanes[l], 1e-300));
         }
     }
 
@@ -139,16 +182,13 @@ internal sealed class ParzenEstimator : IDisposable
     }
 
     /// <summary>Univariate bandwidths (Optuna's): the larger distance to the neighbours among the observations, the prior's centre and the bounds.</summary>
-    private static double[] NeighbourSigmas(ReadOnlySpan<double> mus)
+    /// <param name="order">The observations and the prior's centre (index n) by value, ties by index.</param>
+    private static double[] NeighbourSigmas(ReadOnlySpan<double> mus, ReadOnlySpan<int> order)
     {
         var n = mus.Length;
-        var withPrior = new double[n + 1];
-        mus.CopyTo(withPrior);
-        withPrior[n] = 0.5;
-        var order = Enumerable.Range(0, n + 1).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
         var sorted = new double[n + 3];
         sorted[0] = 0;
-        for (var i = 0; i <= n; i++) sorted[i + 1] = withPrior[order[i]];
+        for (var i = 0; i <= n; i++) sorted[i + 1] = order[i] < n ? mus[order[i]] : 0.5;
         sorted[n + 2] = 1;
         var sortedSigmas = new double[n + 1];
         for (var i = 0; i <= n; i++) sortedSigmas[i] = Math.Max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
@@ -231,7 +271,13 @@ internal sealed class ParzenEstimator : IDisposable
             if (_terms[c] > max) max = _terms[c];
         }
         var total = 0.0;
-        for (var c = 0; c < _components; c++) total += Math.Exp(_terms[c] - max);
+        for (var c = 0; c < _components; c++)
+        {
+            // Narrow kernels leave most components astronomically below the largest: their exp is 0, which glibc's exp
+            // reaches by a slow error-reporting path, and adding 0 changes nothing. (A NaN, all terms −∞, still goes in.)
+            var term = _terms[c] - max;
+            if (!(term <= -Normal.ExpUnderflow)) total += Math.Exp(term);
+        }
         return max + Math.Log(total);
     }
 
