@@ -135,10 +135,12 @@ public interface IFarmStore : IAsyncDisposable
     // Leases and recovery ------------------------------------------------------------------------
 
     /// <summary>
-    /// Extends the leases of the trials the silo runs to now + <paramref name="lease"/>, and returns the trials it runs
-    /// that are no longer its own (cancelled, or requeued after it was presumed dead), each once: it must stop them.
+    /// Extends to now + <paramref name="lease"/> the leases of the trials the silo names as running and the store has
+    /// running on it, and returns the trials it runs that are no longer its own, each once, and the running attempts the
+    /// store has on it that it did not name (<see cref="LeaseRenewal"/>), whose leases run on to their expiry.
     /// </summary>
-    Task<IReadOnlyList<long>> RenewLeasesAsync(string siloId, TimeSpan lease, CancellationToken ct = default);
+    /// <param name="running">The trials the silo is running (training, or about to write their end).</param>
+    Task<LeaseRenewal> RenewLeasesAsync(string siloId, IReadOnlyCollection<long> running, TimeSpan lease, CancellationToken ct = default);
 
     /// <summary>The silos that hold running trials, so the cluster can find the ones that are no longer alive.</summary>
     Task<IReadOnlyList<TrialOwner>> ListTrialOwnersAsync(CancellationToken ct = default);

@@ -198,21 +198,27 @@ public sealed partial class PostgresFarmStore
         }, ct);
     }
 
-    public Task<IReadOnlyList<long>> RenewLeasesAsync(string siloId, TimeSpan lease, CancellationToken ct = default)
+    public Task<LeaseRenewal> RenewLeasesAsync(string siloId, IReadOnlyCollection<long> running, TimeSpan lease, CancellationToken ct = default)
     {
         StoreValidation.RequireText(siloId, nameof(siloId));
+        ArgumentNullException.ThrowIfNull(running);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        return WriteOnceAsync<IReadOnlyList<long>>(async session =>
+        var named = running.ToArray();
+        return WriteOnceAsync(async session =>
         {
             // Attempts of this silo that someone else ended (silo presumed dead, campaign cancelled): it must stop them.
             var lost = await session.ListAsync("""
                 UPDATE trials SET lease_expires_at = @expires
-                WHERE id IN (SELECT id FROM trials WHERE state = 'running' AND owner = @silo ORDER BY id FOR NO KEY UPDATE);
+                WHERE id IN (SELECT id FROM trials WHERE state = 'running' AND owner = @silo AND id = ANY(@running) ORDER BY id FOR NO KEY UPDATE);
                 UPDATE trial_attempts SET owner_notified = true
                 WHERE silo_id = @silo AND NOT owner_notified AND outcome IS NOT NULL
                 RETURNING trial_id;
                 """, reader => reader.GetInt64(0),
-                ("silo", siloId), ("expires", session.Now + (long)lease.TotalMilliseconds)).ConfigureAwait(false);
+                ("silo", siloId), ("running", named), ("expires", session.Now + (long)lease.TotalMilliseconds)).ConfigureAwait(false);
+            var stray = await session.ListAsync("""
+                SELECT campaign_id, id, attempt FROM trials WHERE state = 'running' AND owner = @silo AND NOT (id = ANY(@running)) ORDER BY id;
+                """, reader => new StrayTrial(reader.GetInt64(0), new TrialLease(reader.GetInt64(1), reader.GetInt32(2), siloId)),
+                ("silo", siloId), ("running", named)).ConfigureAwait(false);
             // Every silo renews often, so the log of operation outcomes is trimmed here; SKIP LOCKED: silos trimming at
             // the same moment split the rows instead of waiting for each other.
             await session.ExecuteAsync("""
@@ -220,7 +226,7 @@ public sealed partial class PostgresFarmStore
                     SELECT id FROM store_operations WHERE recorded_at < @cutoff ORDER BY recorded_at LIMIT 1000 FOR UPDATE SKIP LOCKED);
                 """, ("cutoff", session.Now - (long)OperationRetention.TotalMilliseconds)).ConfigureAwait(false);
             lost.Sort();
-            return lost;
+            return new LeaseRenewal(lost, stray);
         }, ct);
     }
 

@@ -205,15 +205,19 @@ public sealed partial class SqliteFarmStore
         }, ct));
     }
 
-    public Task<IReadOnlyList<long>> RenewLeasesAsync(string siloId, TimeSpan lease, CancellationToken ct = default)
+    public Task<LeaseRenewal> RenewLeasesAsync(string siloId, IReadOnlyCollection<long> running, TimeSpan lease, CancellationToken ct = default)
     {
         StoreValidation.RequireText(siloId, nameof(siloId));
+        ArgumentNullException.ThrowIfNull(running);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        return AsTask<IReadOnlyList<long>>(() => Write((connection, transaction, now) =>
+        var named = running.ToHashSet();
+        return AsTask(() => Write((connection, transaction, now) =>
         {
-            Execute(connection, transaction,
-                "UPDATE trials SET lease_expires_at = @expires WHERE state = 'running' AND owner = @silo;",
-                ("@silo", siloId), ("@expires", now + (long)lease.TotalMilliseconds));
+            var held = List(connection, transaction, "SELECT campaign_id, id, attempt FROM trials WHERE state = 'running' AND owner = @silo ORDER BY id;",
+                reader => new StrayTrial(reader.GetInt64(0), new TrialLease(reader.GetInt64(1), reader.GetInt32(2), siloId)), ("@silo", siloId));
+            foreach (var trial in held.Where(t => named.Contains(t.Lease.TrialId)))
+                Execute(connection, transaction, "UPDATE trials SET lease_expires_at = @expires WHERE id = @trial;",
+                    ("@trial", trial.Lease.TrialId), ("@expires", now + (long)lease.TotalMilliseconds));
             // Attempts of this silo that someone else ended (silo presumed dead, campaign cancelled): it must stop them.
             var lost = List(connection, transaction,
                 "SELECT trial_id FROM trial_attempts WHERE silo_id = @silo AND owner_notified = 0 AND outcome IS NOT NULL ORDER BY trial_id;",
@@ -221,7 +225,7 @@ public sealed partial class SqliteFarmStore
             Execute(connection, transaction,
                 "UPDATE trial_attempts SET owner_notified = 1 WHERE silo_id = @silo AND owner_notified = 0 AND outcome IS NOT NULL;",
                 ("@silo", siloId));
-            return lost;
+            return new LeaseRenewal(lost, [.. held.Where(t => !named.Contains(t.Lease.TrialId))]);
         }, ct));
     }
 

@@ -63,6 +63,29 @@ public sealed class FailoverTests
     }
 
     [Fact(Timeout = 240_000)]
+    public async Task AClaimWhoseAnswerNeverReachedTheSilo_IsGivenBack_WithoutSpendingAnAttempt()
+    {
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1, lease: TimeSpan.FromSeconds(3));
+        var siloId = farm.Cluster.Silos[0].SiloAddress.ToParsableString();
+        var busy = new TaskCompletionSource();
+        farm.Trainer.Behaviour = (trial, ct) => trial.Trial.Index == 0 ? busy.Task.WaitAsync(ct) : Task.CompletedTask;
+        var id = await farm.SubmitAsync(members: 2, retries: 0);
+        await Eventually.TrueAsync(() => farm.Trainer.Started.Count == 1, Patience, "member 0 to start");
+
+        // The store takes member 1 for the silo as a campaign grain's claim does, but no answer reaches the silo: as when
+        // the grain that claimed lived on a silo that froze (seen in the frozen-silo fault test, where the trial was held
+        // for ever: its lease was renewed with every other of the live silo's).
+        var stray = Assert.Single(await farm.Store.ClaimTrialsAsync(id, siloId, 1, TimeSpan.FromSeconds(3), Ct));
+        busy.SetResult();
+        var campaign = await farm.WaitForEndAsync(id, Patience);
+
+        Assert.Equal(CampaignState.Completed, campaign.State);
+        Assert.Equal([AttemptOutcome.Released, AttemptOutcome.Completed],
+            (await farm.Store.GetAttemptsAsync(stray.Trial.Id, Ct)).Select(a => a.Outcome!.Value));
+        Assert.Equal([2], farm.Trainer.Started.Where(l => l.TrialId == stray.Trial.Id).Select(l => l.Attempt));
+    }
+
+    [Fact(Timeout = 240_000)]
     public async Task ASiloStoppedMidCampaign_GivesItsTrialsBack_WithoutSpendingAnAttempt()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);
@@ -83,7 +106,8 @@ public sealed class FailoverTests
         Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.State));
         var released = new List<TrialAttemptRecord>();
         foreach (var trial in trials) released.AddRange((await farm.Store.GetAttemptsAsync(trial.Id, Ct)).Where(a => a.Outcome == AttemptOutcome.Released));
-        Assert.NotEmpty(released);
-        Assert.All(released, a => Assert.Equal(leavingId, a.SiloId));
+        // The leaving silo gave its trial back. A claim its campaign grain made for the other silo as it left may have lost
+        // its answer (seen in a whole-assembly run): the other silo then gave that one back as a stray, also spending nothing.
+        Assert.Contains(released, a => a.SiloId == leavingId);
     }
 }

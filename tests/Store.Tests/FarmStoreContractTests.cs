@@ -442,14 +442,47 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var theirs = await ClaimOneAsync(store, campaignId, "silo-b");
 
         Clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.Empty(await store.RenewLeasesAsync("silo-a", Lease, Ct));
+        NothingToDo(await store.RenewLeasesAsync("silo-a", [mine.Trial.Id], Lease, Ct));
         Assert.Equal(Clock.GetUtcNow() + Lease, (await store.GetTrialAsync(mine.Trial.Id, Ct))!.LeaseExpiresAt);
         Clock.Advance(TimeSpan.FromSeconds(20));
 
         Assert.Equal([campaignId], await store.RecoverExpiredLeasesAsync(Clock.GetUtcNow(), Ct));
         Assert.Equal(TrialState.Running, (await store.GetTrialAsync(mine.Trial.Id, Ct))!.State);
         Assert.Equal(TrialState.Queued, (await store.GetTrialAsync(theirs.Trial.Id, Ct))!.State);
-        Assert.Empty(await store.RenewLeasesAsync("unknown-silo", Lease, Ct));
+        NothingToDo(await store.RenewLeasesAsync("unknown-silo", [], Lease, Ct));
+    }
+
+    [Fact]
+    public async Task RenewLeases_ExtendsOnlyTheTrialsTheSiloNames_AndReturnsTheOthersItHoldsAsStray()
+    {
+        var (store, campaignId) = await StoreWithCampaignAsync(trials: 2, maxAttempts: 1);
+        var started = await ClaimOneAsync(store, campaignId, "silo-a");
+        // Claimed for silo-a by a grain whose answer never reached it.
+        var unanswered = await ClaimOneAsync(store, campaignId, "silo-a");
+        var claimedAt = Clock.GetUtcNow();
+
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        var renewal = await store.RenewLeasesAsync("silo-a", [started.Trial.Id], Lease, Ct);
+
+        Assert.Empty(renewal.Lost);
+        Assert.Equal([new StrayTrial(campaignId, unanswered.Lease)], renewal.Stray);
+        Assert.Equal(Clock.GetUtcNow() + Lease, (await store.GetTrialAsync(started.Trial.Id, Ct))!.LeaseExpiresAt);
+        Assert.Equal(claimedAt + Lease, (await store.GetTrialAsync(unanswered.Trial.Id, Ct))!.LeaseExpiresAt);
+
+        // Given back, the stray spends no attempt: with one allowed, the trial can still be claimed and completed.
+        Assert.True(await store.ReleaseTrialAsync(unanswered.Lease, Ct));
+        NothingToDo(await store.RenewLeasesAsync("silo-a", [started.Trial.Id], Lease, Ct));
+        var again = await ClaimOneAsync(store, campaignId, "silo-b");
+        Assert.Equal(new TrialLease(unanswered.Trial.Id, 2, "silo-b"), again.Lease);
+        Assert.True(await store.CompleteTrialAsync(again.Lease, Outcome(), Ct));
+        Assert.Equal([AttemptOutcome.Released, AttemptOutcome.Completed],
+            (await store.GetAttemptsAsync(unanswered.Trial.Id, Ct)).Select(a => a.Outcome!.Value));
+    }
+
+    private static void NothingToDo(LeaseRenewal renewal)
+    {
+        Assert.Empty(renewal.Lost);
+        Assert.Empty(renewal.Stray);
     }
 
     [Fact]
@@ -469,8 +502,8 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         var expired = Assert.Single(await store.GetAttemptsAsync(first.Trial.Id, Ct));
         Assert.Equal(AttemptOutcome.Expired, expired.Outcome);
 
-        Assert.Equal([first.Trial.Id], await store.RenewLeasesAsync("silo-a", Lease, Ct));
-        Assert.Empty(await store.RenewLeasesAsync("silo-a", Lease, Ct));
+        Assert.Equal([first.Trial.Id], (await store.RenewLeasesAsync("silo-a", [first.Trial.Id], Lease, Ct)).Lost);
+        Assert.Empty((await store.RenewLeasesAsync("silo-a", [first.Trial.Id], Lease, Ct)).Lost);
 
         var second = await ClaimOneAsync(store, campaignId, "silo-b");
         Assert.Equal(new TrialLease(first.Trial.Id, 2, "silo-b"), second.Lease);
@@ -554,7 +587,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.Equal(new CampaignProgress(0, 0, 0, 0, 0, 2), await store.GetProgressAsync(campaignId, Ct));
         Assert.False(await store.ReportEpochsAsync(running.Lease, [(0, Metrics(1))], Ct));
         Assert.False(await store.CompleteTrialAsync(running.Lease, Outcome(), Ct));
-        Assert.Equal([running.Trial.Id], await store.RenewLeasesAsync("silo-a", Lease, Ct));
+        Assert.Equal([running.Trial.Id], (await store.RenewLeasesAsync("silo-a", [running.Trial.Id], Lease, Ct)).Lost);
         Assert.Equal(AttemptOutcome.Cancelled, Assert.Single(await store.GetAttemptsAsync(running.Trial.Id, Ct)).Outcome);
         Assert.Equal(CampaignState.Cancelled, (await store.GetCampaignAsync(campaignId, Ct))!.State);
     }
@@ -654,7 +687,7 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         Assert.False(await store.ReportEpochsAsync(claimed.Lease, [(1, Metrics(0.5))], Ct));
         Assert.False(await store.CompleteTrialAsync(claimed.Lease, Outcome(), Ct));
         Assert.False(await store.FailTrialAsync(claimed.Lease, "late", retryable: true, Ct));
-        Assert.Empty(await store.RenewLeasesAsync("silo-a", Lease, Ct));
+        NothingToDo(await store.RenewLeasesAsync("silo-a", [claimed.Trial.Id], Lease, Ct));
         Assert.Empty(await store.ClaimTrialsAsync(running, "silo-a", 2, Lease, Ct));
         Assert.Equal([queued], (await store.ListCampaignsAsync(Ct)).Select(c => c.Id));
     }
@@ -699,7 +732,8 @@ public abstract class FarmStoreContractTests : IAsyncDisposable
         // The dead silo, come back, may write nothing, and learns which trials it lost.
         Assert.False(await store.ReportEpochsAsync(dead[0].Lease, [(0, Metrics(1))], Ct));
         Assert.False(await store.CompleteTrialAsync(lastChance.Lease, Outcome(), Ct));
-        Assert.Equal([dead[0].Trial.Id, dead[1].Trial.Id, lastChance.Trial.Id], await store.RenewLeasesAsync("dead", Lease, Ct));
+        Assert.Equal([dead[0].Trial.Id, dead[1].Trial.Id, lastChance.Trial.Id],
+            (await store.RenewLeasesAsync("dead", [dead[0].Trial.Id, dead[1].Trial.Id, lastChance.Trial.Id], Lease, Ct)).Lost);
         Assert.Empty(await store.RecoverSiloTrialsAsync(["dead"], "again", Ct));
         Assert.Empty(await store.ClaimTrialsAsync(first, "dead", 2, Lease, Ct));
 

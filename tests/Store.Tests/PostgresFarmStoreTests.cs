@@ -200,9 +200,9 @@ public sealed class PostgresFarmStoreTests(PostgresServerFixture postgres) : Far
         LoseTheNextAcknowledgement(store);
         Assert.Equal([campaignId], await store.RecoverSiloTrialsAsync(["silo-b"], "silo-b was declared dead", Ct));
         LoseTheNextAcknowledgement(store);
-        Assert.Equal([dying.Trial.Id], await store.RenewLeasesAsync("silo-b", Lease, Ct));
+        Assert.Equal([dying.Trial.Id], (await store.RenewLeasesAsync("silo-b", [dying.Trial.Id], Lease, Ct)).Lost);
 
-        Assert.Empty(await store.RenewLeasesAsync("silo-b", Lease, Ct));
+        Assert.Empty((await store.RenewLeasesAsync("silo-b", [dying.Trial.Id], Lease, Ct)).Lost);
         Assert.Equal([AttemptOutcome.Failed], (await store.GetAttemptsAsync(failing.Trial.Id, Ct)).Select(a => a.Outcome!.Value));
         Assert.Equal([AttemptOutcome.Expired], (await store.GetAttemptsAsync(dying.Trial.Id, Ct)).Select(a => a.Outcome!.Value));
         var retried = await store.ClaimTrialsAsync(campaignId, "silo-c", 2, Lease, Ct);

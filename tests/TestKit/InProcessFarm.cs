@@ -45,9 +45,10 @@ public sealed class InProcessFarm : IAsyncDisposable
     /// Null: a folder of the farm's own, deleted with it.
     /// </param>
     /// <param name="gpus">The GPU device ids of each silo, in the order they start (listed ids: no hardware needed); null: none.</param>
+    /// <param name="lease">The silos' trial lease (renewed every third of it); null: the runner's default.</param>
     public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release,
         Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null, IReadOnlyList<string>? commands = null,
-        IReadOnlyList<IReadOnlyList<int>>? gpus = null)
+        IReadOnlyList<IReadOnlyList<int>>? gpus = null, TimeSpan? lease = null)
     {
         var configured = -1;
         var ownsFolder = folder is null;
@@ -67,6 +68,7 @@ public sealed class InProcessFarm : IAsyncDisposable
                 runner.Drain = drain;
                 runner.DrainTimeout = TimeSpan.FromSeconds(2);
                 runner.Commands = commands ?? [];
+                if (lease is { } l) runner.Lease = l;
             });
             silo.Services.AddSingleton<IFarmStore>(store);
             silo.Services.AddSingleton<ITrialTrainer>(used);

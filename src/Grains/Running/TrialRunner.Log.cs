@@ -36,8 +36,11 @@ public sealed partial class TrialRunner
     [LoggerMessage(Level = LogLevel.Error, Message = "campaign {CampaignId} #{Index}: could not write to the store ({Error}); its lease will expire and it will be retried")]
     private partial void LogStoreWriteFailed(Exception exception, long campaignId, int index, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "could not tell campaign {CampaignId} that #{Index} ended ({Error}); it will see it in the store")]
-    private partial void LogTellFailed(long campaignId, int index, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not tell campaign {CampaignId} that trial id {TrialId} ended ({Error}); it will see it in the store")]
+    private partial void LogTellFailed(long campaignId, long trialId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "campaign {CampaignId} trial id {TrialId} was claimed for this silo (attempt {Attempt}) but the claim never reached it; given back to the queue")]
+    private partial void LogStrayReleased(long campaignId, long trialId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "asking for work failed: {Error}")]
     private partial void LogPullFailed(string error);

@@ -34,6 +34,10 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     private readonly SlotPool<string> _slots;
     private readonly SlotPool<int> _gpus;
     private readonly ConcurrentDictionary<long, RunningTrial> _running = new();
+    // Attempts this silo stopped after a write of theirs failed: left to their leases (see GiveBackStraysAsync).
+    private readonly ConcurrentDictionary<TrialLease, byte> _abandoned = new();
+    // The stray attempts the last lease renewal found; only the lease loop reads and writes it.
+    private HashSet<TrialLease> _strays = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
@@ -175,6 +179,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         catch (Exception e)
         {
             // The store could not be written: the lease runs out and another attempt picks the trial up.
+            _abandoned.TryAdd(claim.Lease, 0);
             LogStoreWriteFailed(e, claim.Campaign.Id, claim.Trial.Index, e.Message);
         }
         finally
@@ -187,7 +192,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         }
         if (_storeLost is null)
         {
-            await TellCampaignAsync(claim);
+            await TellCampaignAsync(claim.Campaign.Id, claim.Trial.Id);
             Wake();
         }
     }
@@ -304,15 +309,15 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     }
 
     /// <summary>The campaign reloads the trial from the store; if this call is lost its periodic refresh catches up.</summary>
-    private async Task TellCampaignAsync(ClaimedTrial claim)
+    private async Task TellCampaignAsync(long campaignId, long trialId)
     {
         try
         {
-            await _grains.GetGrain<ICampaignGrain>(claim.Campaign.Id).TrialEndedAsync(claim.Trial.Id);
+            await _grains.GetGrain<ICampaignGrain>(campaignId).TrialEndedAsync(trialId);
         }
         catch (Exception e)
         {
-            LogTellFailed(claim.Campaign.Id, claim.Trial.Index, e.Message);
+            LogTellFailed(campaignId, trialId, e.Message);
         }
     }
 
@@ -340,8 +345,10 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         {
             try
             {
-                foreach (var trialId in await _store.RenewLeasesAsync(SiloId, _options.Lease, CancellationToken.None))
+                var renewal = await _store.RenewLeasesAsync(SiloId, [.. _running.Keys], _options.Lease, CancellationToken.None);
+                foreach (var trialId in renewal.Lost)
                     if (_running.TryGetValue(trialId, out var running)) running.Stop(StopReason.NotOurs);
+                await GiveBackStraysAsync(renewal.Stray);
             }
             catch (FarmStoreException e)
             {
@@ -352,6 +359,31 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
                 LogRenewFailed(e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// A claim made for this silo whose answer never reached it (the campaign grain that made it lived on a silo that froze
+    /// or died) leaves a trial running on this silo in the store that nothing trains; when every lease of the silo was
+    /// renewed, it stayed so for ever. One found stray at two renewals in a row, so not a claim whose answer is on its way,
+    /// is given back without spending an attempt. One this silo abandoned after a failed write is left to its lease, which
+    /// spends the attempt: a trial whose end can never be written must not come back for ever.
+    /// </summary>
+    private async Task GiveBackStraysAsync(IReadOnlyList<StrayTrial> strays)
+    {
+        var seenBefore = _strays;
+        _strays = [.. strays.Select(s => s.Lease)];
+        foreach (var lease in _abandoned.Keys)
+            if (!_strays.Contains(lease)) _abandoned.TryRemove(lease, out _);
+        var given = 0;
+        foreach (var stray in strays)
+        {
+            if (!seenBefore.Contains(stray.Lease) || _abandoned.ContainsKey(stray.Lease)) continue;
+            if (!await _store.ReleaseTrialAsync(stray.Lease, CancellationToken.None)) continue;
+            LogStrayReleased(stray.CampaignId, stray.Lease.TrialId, stray.Lease.Attempt);
+            await TellCampaignAsync(stray.CampaignId, stray.Lease.TrialId);
+            given++;
+        }
+        if (given > 0) Wake();
     }
 
     private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stop)
