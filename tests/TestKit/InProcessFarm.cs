@@ -5,6 +5,7 @@ using EnsembleFarm.Store;
 using EnsembleFarm.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Xunit;
 
 namespace EnsembleFarm.TestKit;
 
@@ -15,6 +16,9 @@ namespace EnsembleFarm.TestKit;
 /// </summary>
 public sealed class InProcessFarm : IAsyncDisposable
 {
+    /// <summary>How long starting or stopping the in-process cluster may take (a few seconds normally, also under load).</summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
     private readonly TempFolder _folder;
     private readonly bool _ownsFolder;
 
@@ -74,7 +78,7 @@ public sealed class InProcessFarm : IAsyncDisposable
             silo.Services.AddSingleton<ITrialTrainer>(used);
         });
         var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await cluster.DeployAsync().WaitAsync(Limit, TestContext.Current.CancellationToken);
         return new InProcessFarm(folder, ownsFolder, cluster, store, scripted);
     }
 
@@ -101,7 +105,16 @@ public sealed class InProcessFarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        try
+        {
+            await Cluster.DisposeAsync().AsTask().WaitAsync(Limit);
+        }
+        catch (TimeoutException)
+        {
+            // Orleans' test cluster, not the farm, failed to stop (its silos may have been killed in process, their
+            // threads living on): say so, and leave the test's outcome to what it asserted rather than hang it.
+            TestContext.Current.TestOutputHelper?.WriteLine($"the in-process cluster did not stop within {Limit.TotalSeconds:F0} s; left behind");
+        }
         await Store.DisposeAsync();
         if (_ownsFolder) _folder.Dispose();
     }
