@@ -26,7 +26,7 @@ internal sealed partial class MembershipWatcher(IClusterMembershipService member
     private async Task StopAsync(CancellationToken ct)
     {
         await _stop.CancelAsync();
-        await _watching;
+        await SiloStop.WaitForLoopsAsync(_watching, ct);
     }
 
     private async Task WatchAsync(CancellationToken stop)

@@ -435,7 +435,7 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
             }
         }
         await _stop.CancelAsync();
-        await _loops;
+        await SiloStop.WaitForLoopsAsync(_loops, ct);
     }
 
     private async Task DrainAsync(CancellationToken ct)
