@@ -345,10 +345,11 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
         {
             try
             {
-                var renewal = await _store.RenewLeasesAsync(SiloId, [.. _running.Keys], _options.Lease, CancellationToken.None);
+                long[] named = [.. _running.Keys];
+                var renewal = await _store.RenewLeasesAsync(SiloId, named, _options.Lease, CancellationToken.None);
                 foreach (var trialId in renewal.Lost)
                     if (_running.TryGetValue(trialId, out var running)) running.Stop(StopReason.NotOurs);
-                await GiveBackStraysAsync(renewal.Stray);
+                await GiveBackStraysAsync(renewal.Stray, named);
             }
             catch (FarmStoreException e)
             {
@@ -368,12 +369,13 @@ public sealed partial class TrialRunner : ILifecycleParticipant<ISiloLifecycle>
     /// is given back without spending an attempt. One this silo abandoned after a failed write is left to its lease, which
     /// spends the attempt: a trial whose end can never be written must not come back for ever.
     /// </summary>
-    private async Task GiveBackStraysAsync(IReadOnlyList<StrayTrial> strays)
+    /// <param name="named">The trials this renewal named as running: one abandoned after they were named is not stray yet.</param>
+    private async Task GiveBackStraysAsync(IReadOnlyList<StrayTrial> strays, long[] named)
     {
         var seenBefore = _strays;
         _strays = [.. strays.Select(s => s.Lease)];
         foreach (var lease in _abandoned.Keys)
-            if (!_strays.Contains(lease)) _abandoned.TryRemove(lease, out _);
+            if (!_strays.Contains(lease) && !named.Contains(lease.TrialId)) _abandoned.TryRemove(lease, out _);
         var given = 0;
         foreach (var stray in strays)
         {
