@@ -25,33 +25,25 @@ public class ParzenEstimatorTests
         [.. Enumerable.Range(0, columns).SelectMany(j => Observations.Select(o => o[j]))], Enumerable.Repeat(1.0, Observations.Length).ToArray(),
         new int[columns], 1.0, bandwidth);
 
-    [Fact]
-    public void Multivariate_log_density_is_Optunas()
+    /// <summary>
+    /// Optuna 3.1's _ParzenEstimator (#5110 patched in) on the same observations: Scott-like widths over three columns
+    /// (multivariate=True), gap widths on one column, and TPE's default, joint kernels over three columns each with its own
+    /// gap-rule width (Optuna scores several parameters jointly either way and, with multivariate=False, takes those widths).
+    /// </summary>
+    public static TheoryData<int, TpeBandwidth, double[]> OptunaDensities => new()
     {
-        using var estimator = Estimator(3, TpeBandwidth.Scott);
+        { 3, TpeBandwidth.Scott, [-0.6568937062829101, 2.0762163617303244, 1.8539759173589156] },
+        { 1, TpeBandwidth.Gaps, [-0.5820593368087981, 0.20640524032520413, -0.36370270347646005] },
+        { 3, TpeBandwidth.Gaps, [-0.4116625507414677, 2.13909577072615, 1.3201549405775408] },
+    };
 
-        double[] expected = [-0.6568937062829101, 2.0762163617303244, 1.8539759173589156];
-        for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i]), 1e-12);
-    }
-
-    [Fact]
-    public void Univariate_log_density_is_Optunas()
+    [Theory]
+    [MemberData(nameof(OptunaDensities))]
+    public void Log_density_is_Optunas(int columns, TpeBandwidth bandwidth, double[] expected)
     {
-        using var estimator = Estimator(1, TpeBandwidth.Gaps);
+        using var estimator = Estimator(columns, bandwidth);
 
-        double[] expected = [-0.5820593368087981, 0.20640524032520413, -0.36370270347646005];
-        for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i][..1]), 1e-12);
-    }
-
-    [Fact]
-    public void Joint_log_density_with_gap_bandwidths_is_Optunas_over_three_columns_with_univariate_bandwidths()
-    {
-        // TPE's default bandwidth: joint kernels, each observation with its own gap-rule width per column. Optuna's
-        // _ParzenEstimator scores several parameters jointly either way, and with multivariate=False takes those widths.
-        using var estimator = Estimator(3, TpeBandwidth.Gaps);
-
-        double[] expected = [-0.4116625507414677, 2.13909577072615, 1.3201549405775408];
-        for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i]), 1e-12);
+        for (var i = 0; i < Points.Length; i++) Assert.Equal(expected[i], estimator.LogPdf(Points[i][..columns]), 1e-12);
     }
 
     [Fact]
