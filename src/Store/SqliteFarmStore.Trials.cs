@@ -210,14 +210,18 @@ public sealed partial class SqliteFarmStore
         StoreValidation.RequireText(siloId, nameof(siloId));
         ArgumentNullException.ThrowIfNull(running);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        var named = running.ToHashSet();
+        var named = StoreCodec.IdsToJson([.. running]);
         return AsTask(() => Write((connection, transaction, now) =>
         {
-            var held = List(connection, transaction, "SELECT campaign_id, id, attempt FROM trials WHERE state = 'running' AND owner = @silo ORDER BY id;",
-                reader => new StrayTrial(reader.GetInt64(0), new TrialLease(reader.GetInt64(1), reader.GetInt32(2), siloId)), ("@silo", siloId));
-            foreach (var trial in held.Where(t => named.Contains(t.Lease.TrialId)))
-                Execute(connection, transaction, "UPDATE trials SET lease_expires_at = @expires WHERE id = @trial;",
-                    ("@trial", trial.Lease.TrialId), ("@expires", now + (long)lease.TotalMilliseconds));
+            Execute(connection, transaction, """
+                UPDATE trials SET lease_expires_at = @expires
+                WHERE state = 'running' AND owner = @silo AND id IN (SELECT value FROM json_each(@running));
+                """, ("@silo", siloId), ("@running", named), ("@expires", now + (long)lease.TotalMilliseconds));
+            var stray = List(connection, transaction, """
+                SELECT campaign_id, id, attempt FROM trials
+                WHERE state = 'running' AND owner = @silo AND id NOT IN (SELECT value FROM json_each(@running)) ORDER BY id;
+                """, reader => new StrayTrial(reader.GetInt64(0), new TrialLease(reader.GetInt64(1), reader.GetInt32(2), siloId)),
+                ("@silo", siloId), ("@running", named));
             // Attempts of this silo that someone else ended (silo presumed dead, campaign cancelled): it must stop them.
             var lost = List(connection, transaction,
                 "SELECT trial_id FROM trial_attempts WHERE silo_id = @silo AND owner_notified = 0 AND outcome IS NOT NULL ORDER BY trial_id;",
@@ -225,7 +229,7 @@ public sealed partial class SqliteFarmStore
             Execute(connection, transaction,
                 "UPDATE trial_attempts SET owner_notified = 1 WHERE silo_id = @silo AND owner_notified = 0 AND outcome IS NOT NULL;",
                 ("@silo", siloId));
-            return new LeaseRenewal(lost, [.. held.Where(t => !named.Contains(t.Lease.TrialId))]);
+            return new LeaseRenewal(lost, stray);
         }, ct));
     }
 
