@@ -86,6 +86,24 @@ public sealed class FailoverTests
     }
 
     [Fact(Timeout = 240_000)]
+    public async Task ATrialWhoseEndCanNeverBeWritten_SpendsItsAttemptsAsItsLeasesRunOut_InsteadOfComingBackForEver()
+    {
+        // Every completion fails: the silo abandons each attempt, which the store then still has on it. Given back as a
+        // stray it would spend nothing and run again for ever; left to its lease, each attempt counts.
+        await using var farm = await InProcessFarm.StartAsync(silos: 1, slotsPerSilo: 1, lease: TimeSpan.FromSeconds(3),
+            silosStore: store => FailingStore.Around(store, nameof(IFarmStore.CompleteTrialAsync)));
+        var id = await farm.SubmitAsync(members: 1, retries: 1);
+
+        var campaign = await farm.WaitForEndAsync(id, TimeSpan.FromSeconds(90));
+
+        var trial = Assert.Single(await farm.Store.GetTrialsAsync(id, Ct));
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Equal([AttemptOutcome.Expired, AttemptOutcome.Expired], (await farm.Store.GetAttemptsAsync(trial.Id, Ct)).Select(a => a.Outcome!.Value));
+        Assert.Equal([1, 2], farm.Trainer.Started.Select(l => l.Attempt));
+        Assert.NotEqual(CampaignState.Completed, campaign.State);
+    }
+
+    [Fact(Timeout = 240_000)]
     public async Task ASiloStoppedMidCampaign_GivesItsTrialsBack_WithoutSpendingAnAttempt()
     {
         await using var farm = await InProcessFarm.StartAsync(silos: 2, slotsPerSilo: 1, drain: DrainMode.Release);

@@ -50,9 +50,10 @@ public sealed class InProcessFarm : IAsyncDisposable
     /// </param>
     /// <param name="gpus">The GPU device ids of each silo, in the order they start (listed ids: no hardware needed); null: none.</param>
     /// <param name="lease">The silos' trial lease (renewed every third of it); null: the runner's default.</param>
+    /// <param name="silosStore">What the silos get as their store, made from the farm's (e.g. one with a fault); null: the store itself.</param>
     public static async Task<InProcessFarm> StartAsync(short silos = 2, int slotsPerSilo = 2, DrainMode drain = DrainMode.Release,
         Func<IFarmStore, ITrialTrainer>? trainer = null, TempFolder? folder = null, IReadOnlyList<string>? commands = null,
-        IReadOnlyList<IReadOnlyList<int>>? gpus = null, TimeSpan? lease = null)
+        IReadOnlyList<IReadOnlyList<int>>? gpus = null, TimeSpan? lease = null, Func<IFarmStore, IFarmStore>? silosStore = null)
     {
         var configured = -1;
         var ownsFolder = folder is null;
@@ -74,7 +75,7 @@ public sealed class InProcessFarm : IAsyncDisposable
                 runner.Commands = commands ?? [];
                 if (lease is { } l) runner.Lease = l;
             });
-            silo.Services.AddSingleton<IFarmStore>(store);
+            silo.Services.AddSingleton<IFarmStore>(silosStore?.Invoke(store) ?? store);
             silo.Services.AddSingleton<ITrialTrainer>(used);
         });
         var cluster = builder.Build();
